@@ -1,0 +1,94 @@
+"""Where the store lives and the one engine factory that configures every connection."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from annotator.errors import StoreError
+
+DB_ENV_VAR = "ANNOTATOR_DB"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def default_store_path() -> Path:
+    """Return the default SQLite file in the user's data directory."""
+    return Path(platformdirs.user_data_dir("annotator", appauthor=False)) / "annotator.sqlite3"
+
+
+def resolve_location(location: str | os.PathLike[str] | None) -> URL:
+    """Turn `--db PATH|URL`, else $ANNOTATOR_DB, else the default path, into a SQLAlchemy URL."""
+    raw = os.fspath(location) if location is not None else os.environ.get(DB_ENV_VAR) or None
+    if raw is None:
+        return URL.create("sqlite", database=str(default_store_path()))
+    if "://" in raw:
+        try:
+            return make_url(raw)
+        except Exception as exc:
+            raise StoreError(f"not a database URL: {raw!r} ({exc})") from None
+    return URL.create("sqlite", database=str(Path(raw).expanduser().resolve()))
+
+
+def is_sqlite(url: URL) -> bool:
+    """Tell whether the URL names a SQLite database."""
+    return url.get_backend_name() == "sqlite"
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    # The driver's own transaction handling would BEGIN lazily and break SAVEPOINT on 3.11;
+    # turn it off and let the "begin" listener below issue BEGIN itself (pysqlite recipe).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
+        # In-memory databases answer "memory"; WAL is only meaningful for files.
+        if mode is not None and mode[0] not in ("wal", "memory"):
+            raise StoreError(f"SQLite refused WAL journal mode (got {mode[0]!r})")
+        # FULL costs ~0.1 ms per commit and also survives power loss (measured, see BRIEF §8).
+        cursor.execute("PRAGMA synchronous = FULL")
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(conn: Any) -> None:
+    # Writers take the lock up front: deferred BEGIN + later write gives "database is locked"
+    # errors under concurrency instead of waiting on busy_timeout.
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def create_store_engine(url: URL | str, *, echo: bool = False) -> Engine:
+    """Create the engine for a store URL; SQLite connections get foreign keys, WAL, sync and timeout."""
+    url = make_url(url) if isinstance(url, str) else url
+    if is_sqlite(url):
+        database = url.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            parent = Path(database).parent
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"{parent}: cannot create the store's folder ({exc.strerror})") from None
+        engine = create_engine(url, echo=echo)
+        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
+        return engine
+    try:
+        return create_engine(url, echo=echo, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        raise StoreError(
+            f"no database driver for {url.get_backend_name()!r}: install {exc.name!r}"
+        ) from None
+
+
+def writer(engine: Engine) -> Engine:
+    """Return a view of the engine whose transactions take the write lock at BEGIN (SQLite)."""
+    return engine.execution_options(sqlite_begin="IMMEDIATE")

@@ -1,0 +1,245 @@
+"""Importing document pairs: a pair of files, a folder of pairs, or one-sentence-per-line files.
+
+Every file is read, decoded, checked and segmented before anything is written, and the caller
+writes the whole import in one transaction: a corpus with one bad file imports nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, aliased
+
+from annotator.alignment.gale_church import align_texts
+from annotator.audit import record
+from annotator.errors import InputError
+from annotator.layers import new_layer, replace_alignment, replace_segmentation, sentence_spans
+from annotator.model import Annotator, Document, DocumentPair, Layer, LayerKind, Project, Side
+from annotator.script import Direction, detect_direction, direction_for_language
+from annotator.segmentation import line_sentences, split_sentences
+from annotator.textfile import DecodedText, read_text_file
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class PairFiles:
+    """The two files of one pair and the name the pair gets."""
+
+    name: str
+    source: Path
+    target: Path
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read the files: pre-segmented lines or running text, and direction overrides."""
+
+    presegmented: bool = False
+    source_direction: Direction | None = None
+    target_direction: Direction | None = None
+
+
+@dataclass(frozen=True)
+class PreparedSide:
+    """One decoded, segmented document ready to be stored."""
+
+    path: Path
+    decoded: DecodedText
+    language: str
+    direction: Direction
+    sentences: list[Span]
+
+
+@dataclass(frozen=True)
+class PreparedPair:
+    """A pair read and segmented, with its automatic alignment proposal, not yet stored."""
+
+    name: str
+    source: PreparedSide
+    target: PreparedSide
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass
+class ImportReport:
+    """What an import did: pairs stored, pairs skipped as already present, warnings."""
+
+    imported: list[tuple[int, str]] = field(default_factory=list)
+    duplicates: list[tuple[str, int, str]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _prepare_side(path: Path, language: str, direction: Direction | None,
+                  presegmented: bool) -> tuple[PreparedSide, list[str]]:
+    decoded = read_text_file(path)
+    detected = detect_direction(decoded.text)
+    warnings = []
+    if direction is None and detected != direction_for_language(language):
+        warnings.append(
+            f"{path.name}: text looks {detected.upper()} but its language {language!r} is written "
+            f"{direction_for_language(language).upper()}; check the file order or the project's "
+            f"languages (direction set from the text: {detected})"
+        )
+    sentences = (line_sentences(decoded.text) if presegmented
+                 else split_sentences(decoded.text, language))
+    if not sentences:
+        raise InputError(f"{path}: no sentence found")
+    side = PreparedSide(path, decoded, language, direction or detected, sentences)
+    return side, warnings
+
+
+def prepare_pair(files: PairFiles, project: Project, options: ImportOptions) -> PreparedPair:
+    """Read, decode and segment both files of a pair; raise InputError naming a bad file."""
+    src, w1 = _prepare_side(files.source, project.source_lang, options.source_direction,
+                            options.presegmented)
+    tgt, w2 = _prepare_side(files.target, project.target_lang, options.target_direction,
+                            options.presegmented)
+    return PreparedPair(files.name, src, tgt, tuple(w1 + w2))
+
+
+def pair_name_for(source: Path, target: Path) -> str:
+    """Return the name two files share before their language suffix, else the source's stem."""
+    a, b = _split_name(source.name), _split_name(target.name)
+    if a is not None and b is not None and a[0] == b[0]:
+        return a[0]
+    return source.stem
+
+
+_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)\.txt$")
+
+
+def _split_name(filename: str) -> tuple[str, str] | None:
+    match = _NAME.match(filename)
+    return (match["stem"], match["lang"].lower()) if match else None
+
+
+def find_folder_pairs(folder: Path, source_lang: str, target_lang: str) -> list[PairFiles]:
+    """Match `NAME.<src>.txt` with `NAME.<tgt>.txt` in a folder; refuse any file left unmatched."""
+    if not folder.is_dir():
+        raise InputError(f"{folder}: not a folder")
+    by_stem: dict[str, dict[str, Path]] = {}
+    unmatched: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if path.name.startswith(".") or not path.is_file():
+            continue
+        parts = _split_name(path.name)
+        if parts is None or parts[1] not in (source_lang.lower(), target_lang.lower()):
+            unmatched.append(path.name)
+            continue
+        by_stem.setdefault(parts[0], {})[parts[1]] = path
+    pairs = []
+    for stem, files in sorted(by_stem.items()):
+        if len(files) != 2:
+            unmatched.extend(p.name for p in files.values())
+            continue
+        pairs.append(PairFiles(stem, files[source_lang.lower()], files[target_lang.lower()]))
+    if unmatched:
+        shown = ", ".join(unmatched[:5]) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+        raise InputError(
+            f"{folder}: {len(unmatched)} file(s) are not NAME.{source_lang}.txt + "
+            f"NAME.{target_lang}.txt pairs: {shown}; nothing was imported"
+        )
+    if not pairs:
+        raise InputError(f"{folder}: no NAME.{source_lang}.txt + NAME.{target_lang}.txt pair found")
+    return pairs
+
+
+def _existing_pair(session: Session, project: Project, src_sum: str, tgt_sum: str
+                   ) -> DocumentPair | None:
+    src, tgt = aliased(Document), aliased(Document)
+    return session.scalar(
+        select(DocumentPair)
+        .join(src, DocumentPair.source_document_id == src.id)
+        .join(tgt, DocumentPair.target_document_id == tgt.id)
+        .where(DocumentPair.project_id == project.id, src.checksum == src_sum,
+               tgt.checksum == tgt_sum)
+    )
+
+
+def _document(side: PreparedSide) -> Document:
+    d = side.decoded
+    return Document(
+        language=side.language, direction=side.direction, text=d.text, char_count=len(d.text),
+        checksum=d.checksum, original_name=side.path.name, encoding=d.encoding,
+        normalization=d.normalization, import_notes=list(d.changes),
+    )
+
+
+def _unique_name(session: Session, project: Project, name: str, taken: set[str]) -> str:
+    existing = set(session.scalars(
+        select(DocumentPair.name).where(DocumentPair.project_id == project.id)))
+    candidate, n = name, 2
+    while candidate in existing or candidate in taken:
+        candidate, n = f"{name} ({n})", n + 1
+    return candidate
+
+
+def propose_alignment(session: Session, pair: DocumentPair, layer: Layer) -> None:
+    """Replace the layer's beads with the automatic aligner's proposal for its sentences."""
+    sentences = [
+        [text[s:e] for s, e in sentence_spans(session, layer, side)]
+        for side, text in ((Side.SOURCE, pair.source.text), (Side.TARGET, pair.target.text))
+    ]
+    replace_alignment(session, layer, align_texts(*sentences))
+
+
+def store_pair(session: Session, project: Project, prepared: PreparedPair,
+               actor: Annotator | str, *, name: str | None = None) -> DocumentPair:
+    """Store a prepared pair with its automatic layer: segmentation plus an aligned proposal."""
+    pair = DocumentPair(project=project, name=name or prepared.name,
+                        source=_document(prepared.source), target=_document(prepared.target))
+    session.add(pair)
+    session.flush()
+    layer = new_layer(session, pair, LayerKind.AUTOMATIC)
+    replace_segmentation(session, layer, Side.SOURCE, prepared.source.sentences)
+    replace_segmentation(session, layer, Side.TARGET, prepared.target.sentences)
+    propose_alignment(session, pair, layer)
+    record(
+        session, actor, "import_pair", project_id=project.id, pair_id=pair.id, layer_id=layer.id,
+        name=pair.name, source_file=str(prepared.source.path),
+        target_file=str(prepared.target.path), source_checksum=prepared.source.decoded.checksum,
+        target_checksum=prepared.target.decoded.checksum,
+        sentences=[len(prepared.source.sentences), len(prepared.target.sentences)],
+        aligner="gale-church",
+    )
+    return pair
+
+
+def import_pairs(
+    session: Session,
+    project: Project,
+    files: Sequence[PairFiles],
+    actor: Annotator | str,
+    options: ImportOptions = ImportOptions(),
+    progress: Callable[[str], None] | None = None,
+) -> ImportReport:
+    """Read every pair first, then store the new ones in the caller's transaction; skip duplicates."""
+    prepared = []
+    for f in files:
+        prepared.append(prepare_pair(f, project, options))
+        if progress is not None:
+            progress(f.name)
+    report = ImportReport()
+    seen: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for p in prepared:
+        key = (p.source.decoded.checksum, p.target.decoded.checksum)
+        report.warnings.extend(p.warnings)
+        existing = _existing_pair(session, project, *key)
+        if existing is not None:
+            report.duplicates.append((p.name, existing.id, existing.name))
+            continue
+        if key in seen:
+            report.duplicates.append((p.name, -1, seen[key]))
+            continue
+        name = _unique_name(session, project, p.name, taken)
+        taken.add(name)
+        seen[key] = name
+        pair = store_pair(session, project, p, actor, name=name)
+        report.imported.append((pair.id, pair.name))
+    return report

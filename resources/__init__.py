@@ -1,0 +1,1 @@
+"""Package data: label schemas, styles and icons, found with importlib.resources."""

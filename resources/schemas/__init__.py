@@ -1,0 +1,1 @@
+"""Entity label schemas shipped with annotator (JSON)."""

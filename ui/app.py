@@ -1,0 +1,37 @@
+"""Application start-up: open the store (seeding the demo on first start) and show the window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.audit import command_line_actor
+from annotator.demo import ensure_demo_project
+from annotator.errors import AnnotatorError
+from annotator.store import Store
+from ui.main_window import MainWindow
+
+
+def launch(db: str | None = None, pair_id: int | None = None, user: str | None = None) -> int:
+    """Run the annotation window on the store at `db` (default store if None); return the exit code."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("annotator")
+    app.setOrganizationName("annotator")
+    try:
+        store = Store.open(db)
+        actor = user or command_line_actor().replace(" (command line)", "")
+        demo_pair = ensure_demo_project(store, actor)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "annotator", str(exc))
+        return exc.exit_code
+    window = MainWindow(store)
+    window.show()
+    start = pair_id if pair_id is not None else demo_pair
+    if start is not None:
+        window.open_pair(start)
+    else:
+        window.open_first_pair()
+    code = app.exec()
+    store.close()
+    return int(code)
