@@ -10,6 +10,7 @@ from typing import Any
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import NoSuchModuleError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from annotator.errors import StoreError
@@ -85,8 +86,10 @@ def create_store_engine(url: URL | str, *, echo: bool = False) -> Engine:
         return create_engine(url, echo=echo, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise StoreError(
-            f"no database driver for {url.get_backend_name()!r}: install {exc.name!r}"
+            f"no database driver for {url.drivername!r}: install {exc.name!r}"
         ) from None
+    except NoSuchModuleError:
+        raise StoreError(f"no database driver for {url.drivername!r}") from None
 
 
 def writer(engine: Engine) -> Engine:

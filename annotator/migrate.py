@@ -94,8 +94,9 @@ def upgrade_store(engine: Engine, *, target: str = "head") -> MigrationResult:
                             f"{where}: migration would leave {len(broken)} dangling references; "
                             "rolled back, the store is unchanged"
                         )
-            after = current_revision(conn)
+                after = current_revision(conn)
         finally:
+            conn.rollback()  # a PRAGMA inside an open transaction would be silently ignored
             if sqlite:
                 conn.connection.driver_connection.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]
     assert after is not None

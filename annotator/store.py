@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator import invariants
@@ -33,7 +33,7 @@ class Store:
         engine = create_store_engine(url)
         try:
             migration = upgrade_store(engine)
-        except OperationalError as exc:
+        except DatabaseError as exc:
             engine.dispose()
             where = url.render_as_string(hide_password=True)
             raise StoreError(f"{where}: cannot open the store ({exc.orig})") from None

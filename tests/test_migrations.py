@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from annotator.db import create_store_engine, resolve_location
+from annotator.errors import StoreError
+from annotator.migrate import head_revision, upgrade_store
+from annotator.model import Base
+from annotator.store import Store
+
+
+def test_empty_store_is_migrated_to_head(db_path: Path) -> None:
+    store = Store.open(db_path)
+    assert store.migration.before is None and store.migration.after == head_revision()
+    store.close()
+    again = Store.open(db_path)
+    assert not again.migration.changed
+    again.close()
+
+
+def test_migrated_schema_matches_the_model(store: Store) -> None:
+    with store.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
+    engine = create_store_engine(resolve_location(db_path))
+    upgrade_store(engine, target="0001")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO projects (id, name, source_lang, target_lang, label_schema, created_at) "
+            "VALUES (1, 'old', 'en', 'ar', '{\"labels\": []}', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO documents (id, language, direction, text, char_count, checksum, "
+            "original_name, encoding, normalization, import_notes, created_at) VALUES "
+            "(1, 'en', 'ltr', 'Hi.', 3, 'x', 'a.txt', 'utf-8', 'NFC', '[]', '2026-01-01'),"
+            "(2, 'ar', 'rtl', 'مرحبا.', 6, 'y', 'b.txt', 'utf-8', 'NFC', '[]', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO pairs (id, project_id, name, source_document_id, target_document_id, "
+            "created_at) VALUES (1, 1, 'p', 1, 2, '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO layers (id, pair_id, kind, status, version, created_at, updated_at) "
+            "VALUES (1, 1, 'automatic', 'new', 1, '2026-01-01', '2026-01-01')"))
+        conn.execute(text(
+            "INSERT INTO segments (layer_id, side, start_char, end_char) VALUES "
+            "(1, 'source', 0, 3), (1, 'target', 0, 6)"))
+    engine.dispose()
+    store = Store.open(db_path)
+    assert store.migration.before == "0001" and store.migration.after == head_revision()
+    with store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM segments")).scalar() == 2
+        assert conn.execute(text("SELECT count(*) FROM layers")).scalar() == 1
+        assert conn.execute(text("SELECT count(*) FROM embedding_cache")).scalar() == 0
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+    store.close()
+
+
+def test_store_from_a_newer_version_is_refused_untouched(db_path: Path) -> None:
+    Store.open(db_path).close()
+    con = sqlite3.connect(db_path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    con.commit()
+    con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    con.close()
+    before = db_path.read_bytes()
+    with pytest.raises(StoreError, match="newer than this version of annotator"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == before
+
+
+def test_foreign_database_is_refused(db_path: Path) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    con.commit()
+    con.close()
+    with pytest.raises(StoreError, match="not an annotator store"):
+        Store.open(db_path)
+
+
+def test_not_a_database_is_a_clear_error(db_path: Path) -> None:
+    db_path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="cannot open the store"):
+        Store.open(db_path)
