@@ -14,7 +14,6 @@ from importlib.metadata import entry_points
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -60,6 +59,8 @@ app = typer.Typer(
 _state: dict[str, Any] = {"db": None, "debug": False, "user": None}
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # piped: do not squeeze tables into 80 columns and cut names
+    out.width = 160
 
 
 def _version(value: bool) -> None:
@@ -201,6 +202,7 @@ def list_(
     pairs = data["pairs"] if "pairs" in data else [data]
     table = Table("pair", "name", "layer", "owner", "status", "sentences", "beads (confirmed)",
                   "mentions", "links")
+    table.columns[1].no_wrap = True
     for p in pairs:
         for i, layer in enumerate(p["layers"]):
             table.add_row(str(p["pair"]) if i == 0 else "", p["name"] if i == 0 else "",
@@ -323,20 +325,24 @@ def gui(
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; errors print one line, no traceback."""
     try:
-        result = app(args=argv, standalone_mode=False)
+        result = app(args=argv, prog_name="annotator", standalone_mode=False)
     except AnnotatorError as exc:
         if _state["debug"]:
             traceback.print_exc()
         err.print(f"error: {exc}", markup=False)
         return exc.exit_code
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        exc.show()
-        return exc.exit_code
-    except click.exceptions.Abort:
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
         err.print("aborted")
         return 130
+    except typer.TyperException as exc:  # usage errors: message and usage hint, exit 2
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err.print(f"error: {exc}", markup=False)
+        return int(getattr(exc, "exit_code", 2))
     except KeyboardInterrupt:
         err.print("interrupted; the last transaction was rolled back")
         return 130

@@ -201,10 +201,10 @@ def layer_progress(session: Session, layer: Layer) -> LayerProgress:
     def count(query: object) -> int:
         return int(session.scalar(query) or 0)  # type: ignore[call-overload]
 
-    per_side = dict(session.execute(
+    per_side: dict[str, int] = dict(session.execute(  # type: ignore[arg-type]
         select(Segment.side, func.count()).where(Segment.layer_id == layer.id)
         .group_by(Segment.side)
-    ).tuples().all())
+    ).all())
     return LayerProgress(
         source_sentences=per_side.get(Side.SOURCE.value, 0),
         target_sentences=per_side.get(Side.TARGET.value, 0),
