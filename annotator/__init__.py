@@ -1,4 +1,4 @@
-"""annotator core: bilingual document pairs, their store, segmentation, alignment and formats (no Qt)."""
+"""The annotator core: document pairs, their store, segmentation, alignment (never imports Qt)."""
 
 from __future__ import annotations
 

@@ -12,7 +12,7 @@ import sys
 import traceback
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import typer
 from rich.console import Console
@@ -71,16 +71,31 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _main(
-    db: Annotated[str | None, typer.Option(
-        "--db", metavar="PATH|URL",
-        help=f"Store to use: a SQLite file path or a SQLAlchemy URL (postgresql://…). "
-             f"Default: ${DB_ENV_VAR}, else annotator.sqlite3 in the user data folder.")] = None,
-    user: Annotated[str | None, typer.Option(
-        "--as", metavar="NAME", help="Who makes the changes (recorded in the audit trail). "
-        "Default: the OS user, marked '(command line)'.")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH|URL",
+            help=f"Store to use: a SQLite file path or a SQLAlchemy URL (postgresql://…). "
+            f"Default: ${DB_ENV_VAR}, else annotator.sqlite3 in the user data folder.",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="NAME",
+            help="Who makes the changes (recorded in the audit trail). "
+            "Default: the OS user, marked '(command line)'.",
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
-    version: Annotated[bool, typer.Option(
-        "--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
 ) -> None:
     """Annotate bilingual document pairs: sentence alignment, entities and their links."""
     _state.update(db=db, debug=debug, user=user)
@@ -97,28 +112,63 @@ def _actor() -> str:
 @app.command()
 def init(
     name: Annotated[str, typer.Argument(help="Project name.")],
-    source_lang: Annotated[str, typer.Option("--source-lang", "-s", help="Source language (ISO 639: en, ar, fr, de …).")],
+    source_lang: Annotated[
+        str,
+        typer.Option("--source-lang", "-s", help="Source language (ISO 639: en, ar, fr, de …)."),
+    ],
     target_lang: Annotated[str, typer.Option("--target-lang", "-t", help="Target language.")],
-    schema: Annotated[str, typer.Option(help="Entity label schema: a built-in name (news) or a JSON file.")] = "news",
+    schema: Annotated[
+        str, typer.Option(help="Entity label schema: a built-in name (news) or a JSON file.")
+    ] = "news",
 ) -> None:
     """Create a project with a language pair and an entity label schema."""
     labels = load_schema(schema)
     store = _open()
     with store.write() as session:
         project = create_project(session, name, source_lang, target_lang, _actor(), labels)
-        out.print(f"created project {project.id} {project.name!r} "
-                  f"({project.source_lang} → {project.target_lang}) in {store.describe()}")
+        out.print(
+            f"created project {project.id} {project.name!r} "
+            f"({project.source_lang} → {project.target_lang}) in {store.describe()}"
+        )
 
 
 @app.command("import")
 def import_(
-    source: Annotated[Path, typer.Argument(help="Source-language file, or a folder of NAME.<src>.txt + NAME.<tgt>.txt pairs.")],
-    target: Annotated[Path | None, typer.Argument(help="Target-language file (omit for a folder).")] = None,
-    project_ref: Annotated[str | None, typer.Option("--project", "-p", help="Project name or id (may be omitted when the store has one project).")] = None,
-    name: Annotated[str | None, typer.Option(help="Name of the pair (default: the files' common stem).")] = None,
-    presegmented: Annotated[bool, typer.Option("--presegmented", help="Files hold one sentence per line; keep the lines as the sentences.")] = False,
-    source_direction: Annotated[Direction | None, typer.Option(help="Override the source direction detected from the script.")] = None,
-    target_direction: Annotated[Direction | None, typer.Option(help="Override the target direction detected from the script.")] = None,
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Source-language file, or a folder of NAME.<src>.txt + NAME.<tgt>.txt pairs."
+        ),
+    ],
+    target: Annotated[
+        Path | None, typer.Argument(help="Target-language file (omit for a folder).")
+    ] = None,
+    project_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            "-p",
+            help="Project name or id (may be omitted when the store has one project).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name of the pair (default: the files' common stem).")
+    ] = None,
+    presegmented: Annotated[
+        bool,
+        typer.Option(
+            "--presegmented",
+            help="Files hold one sentence per line; keep the lines as the sentences.",
+        ),
+    ] = False,
+    source_direction: Annotated[
+        Direction | None,
+        typer.Option(help="Override the source direction detected from the script."),
+    ] = None,
+    target_direction: Annotated[
+        Direction | None,
+        typer.Option(help="Override the target direction detected from the script."),
+    ] = None,
 ) -> None:
     """Import a pair of plain-text files or a folder of pairs, all in one transaction."""
     options = ImportOptions(presegmented, source_direction, target_direction)
@@ -133,12 +183,19 @@ def import_(
             if target is None:
                 raise InputError(f"{source}: give the target file too (or a folder of pairs)")
             files = [PairFiles(name or pair_name_for(source, target), source, target)]
-        with Progress(TextColumn("reading {task.description}"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err, transient=True,
-                      disable=len(files) < 2) as bar:
+        with Progress(
+            TextColumn("reading {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=len(files) < 2,
+        ) as bar:
             task = bar.add_task("pairs", total=len(files))
-            report = import_pairs(session, project, files, _actor(), options,
-                                  progress=lambda _n: bar.advance(task))
+            report = import_pairs(
+                session, project, files, _actor(), options, progress=lambda _n: bar.advance(task)
+            )
     for warning in report.warnings:
         err.print(f"warning: {warning}")
     for dup_name, dup_id, existing in report.duplicates:
@@ -146,26 +203,38 @@ def import_(
         err.print(f"skipped {dup_name!r}: same texts as {where}")
     for pair_id, pair_name in report.imported:
         out.print(f"imported pair {pair_id} {pair_name!r}")
-    out.print(f"{len(report.imported)} imported, {len(report.duplicates)} already present "
-              f"(project {project.name!r})")
+    out.print(
+        f"{len(report.imported)} imported, {len(report.duplicates)} already present "
+        f"(project {project.name!r})"
+    )
 
 
 def _layer_rows(session: Any, pair: DocumentPair) -> list[dict[str, Any]]:
     rows = []
     for layer in pair.layers:
         p = layer_progress(session, layer)
-        rows.append({
-            "layer": layer.id, "owner": layer.owner_label, "kind": layer.kind,
-            "status": layer.status, "version": layer.version,
-            "sentences": [p.source_sentences, p.target_sentences], "beads": p.beads,
-            "confirmed": p.confirmed_beads, "mentions": p.mentions, "links": p.links,
-        })
+        rows.append(
+            {
+                "layer": layer.id,
+                "owner": layer.owner_label,
+                "kind": layer.kind,
+                "status": layer.status,
+                "version": layer.version,
+                "sentences": [p.source_sentences, p.target_sentences],
+                "beads": p.beads,
+                "confirmed": p.confirmed_beads,
+                "mentions": p.mentions,
+                "links": p.links,
+            }
+        )
     return rows
 
 
 @app.command("list")
 def list_(
-    project_ref: Annotated[str | None, typer.Argument(help="Project name or id: list its pairs and their layers.")] = None,
+    project_ref: Annotated[
+        str | None, typer.Argument(help="Project name or id: list its pairs and their layers.")
+    ] = None,
     pair_id: Annotated[int | None, typer.Option("--pair", help="List this pair's layers.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
 ) -> None:
@@ -177,39 +246,75 @@ def list_(
             data: Any = {"pair": pair.id, "name": pair.name, "layers": _layer_rows(session, pair)}
         elif project_ref is not None:
             project = find_project(session, project_ref)
-            data = {"project": project.name, "pairs": [
-                {"pair": p.id, "name": p.name, "source": p.source.original_name,
-                 "target": p.target.original_name, "layers": _layer_rows(session, p)}
-                for p in project.pairs]}
+            data = {
+                "project": project.name,
+                "pairs": [
+                    {
+                        "pair": p.id,
+                        "name": p.name,
+                        "source": p.source.original_name,
+                        "target": p.target.original_name,
+                        "layers": _layer_rows(session, p),
+                    }
+                    for p in project.pairs
+                ],
+            }
         else:
-            data = {"projects": [
-                {"project": p.id, "name": p.name, "source_lang": p.source_lang,
-                 "target_lang": p.target_lang, "pairs": len(p.pairs)}
-                for p in session.scalars(select(Project).order_by(Project.id))]}
+            data = {
+                "projects": [
+                    {
+                        "project": p.id,
+                        "name": p.name,
+                        "source_lang": p.source_lang,
+                        "target_lang": p.target_lang,
+                        "pairs": len(p.pairs),
+                    }
+                    for p in session.scalars(select(Project).order_by(Project.id))
+                ]
+            }
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if "projects" in data:
         table = Table("id", "project", "languages", "pairs", title=f"store: {store.describe()}")
         for p in data["projects"]:
-            table.add_row(str(p["project"]), p["name"], f"{p['source_lang']} → {p['target_lang']}",
-                          str(p["pairs"]))
+            table.add_row(
+                str(p["project"]),
+                p["name"],
+                f"{p['source_lang']} → {p['target_lang']}",
+                str(p["pairs"]),
+            )
         if not data["projects"]:
             out.print(f"no projects in {store.describe()}; create one with `annotator init`")
             return
         out.print(table)
         return
-    pairs = data["pairs"] if "pairs" in data else [data]
-    table = Table("pair", "name", "layer", "owner", "status", "sentences", "beads (confirmed)",
-                  "mentions", "links")
+    pairs = data.get("pairs", [data])
+    table = Table(
+        "pair",
+        "name",
+        "layer",
+        "owner",
+        "status",
+        "sentences",
+        "beads (confirmed)",
+        "mentions",
+        "links",
+    )
     table.columns[1].no_wrap = True
     for p in pairs:
         for i, layer in enumerate(p["layers"]):
-            table.add_row(str(p["pair"]) if i == 0 else "", p["name"] if i == 0 else "",
-                          str(layer["layer"]), layer["owner"], layer["status"],
-                          f"{layer['sentences'][0]} / {layer['sentences'][1]}",
-                          f"{layer['beads']} ({layer['confirmed']})", str(layer["mentions"]),
-                          str(layer["links"]))
+            table.add_row(
+                str(p["pair"]) if i == 0 else "",
+                p["name"] if i == 0 else "",
+                str(layer["layer"]),
+                layer["owner"],
+                layer["status"],
+                f"{layer['sentences'][0]} / {layer['sentences'][1]}",
+                f"{layer['beads']} ({layer['confirmed']})",
+                str(layer["mentions"]),
+                str(layer["links"]),
+            )
     out.print(table)
 
 
@@ -233,14 +338,23 @@ def _pick_layer(session: Any, pair: DocumentPair, ref: str) -> Layer:
 @app.command()
 def show(
     pair_id: Annotated[int, typer.Argument(help="Pair id (see `annotator list PROJECT`).")],
-    layer_ref: Annotated[str, typer.Option("--layer", help="automatic, gold, an annotator's name, or a layer id.")] = "automatic",
-    logical: Annotated[bool, typer.Option(
-        "--logical/--visual",
-        help="--visual (default) shapes Arabic and reorders each line for terminals that do NOT "
-             "do bidi themselves (xterm, most IDE consoles, Windows Terminal). --logical prints "
-             "text in stored (logical) order for terminals that DO bidi (GNOME Terminal/VTE with "
-             "bidi on, Konsole, mlterm) and for pipes.")] = False,
-    width: Annotated[int | None, typer.Option(help="Total width in columns (default: the terminal's).")] = None,
+    layer_ref: Annotated[
+        str, typer.Option("--layer", help="automatic, gold, an annotator's name, or a layer id.")
+    ] = "automatic",
+    logical: Annotated[
+        bool,
+        typer.Option(
+            "--logical/--visual",
+            help="--visual (default) shapes Arabic and reorders each line for terminals that "
+            "do NOT "
+            "do bidi themselves (xterm, most IDE consoles, Windows Terminal). --logical prints "
+            "text in stored (logical) order for terminals that DO bidi (GNOME Terminal/VTE with "
+            "bidi on, Konsole, mlterm) and for pipes.",
+        ),
+    ] = False,
+    width: Annotated[
+        int | None, typer.Option(help="Total width in columns (default: the terminal's).")
+    ] = None,
 ) -> None:
     """Print a pair's sentences side by side, one alignment bead per row."""
     store = _open()
@@ -255,15 +369,29 @@ def show(
         if beads:
             for i, b in enumerate(beads):
                 label = f"{i + 1} {len(b.src)}:{len(b.tgt)}"
-                rows.append((label, [sentences[Side.SOURCE][k] for k in b.src],
-                             [sentences[Side.TARGET][k] for k in b.tgt]))
+                rows.append(
+                    (
+                        label,
+                        [sentences[Side.SOURCE][k] for k in b.src],
+                        [sentences[Side.TARGET][k] for k in b.tgt],
+                    )
+                )
         else:
             n = max(len(sentences[Side.SOURCE]), len(sentences[Side.TARGET]))
             for i in range(n):
-                rows.append((str(i + 1), sentences[Side.SOURCE][i:i + 1],
-                             sentences[Side.TARGET][i:i + 1]))
-        left = Column(pair.source.direction, f"{pair.source.language} · {pair.source.original_name}")  # type: ignore[arg-type]
-        right = Column(pair.target.direction, f"{pair.target.language} · {pair.target.original_name}")  # type: ignore[arg-type]
+                rows.append(
+                    (
+                        str(i + 1),
+                        sentences[Side.SOURCE][i : i + 1],
+                        sentences[Side.TARGET][i : i + 1],
+                    )
+                )
+        left, right = (
+            Column(
+                cast(Direction, doc.direction), f"{doc.language} · {doc.original_name}"
+            )
+            for doc in (pair.source, pair.target)
+        )
         heading = f"pair {pair_id} {pair.name!r}, layer {layer.owner_label}"
     total = width or shutil.get_terminal_size((120, 24)).columns
     lines = render_side_by_side(rows, left, right, total, "logical" if logical else "visual")
@@ -274,11 +402,27 @@ def show(
 
 @app.command()
 def segment(
-    file: Annotated[Path | None, typer.Argument(help="A text file to split and print, one sentence per line.")] = None,
-    lang: Annotated[str | None, typer.Option("--lang", help="Language of FILE (en, ar, fr, de …).")] = None,
-    pair_id: Annotated[int | None, typer.Option("--pair", help="Re-segment this stored pair's automatic layer (and re-align it).")] = None,
-    presegmented: Annotated[bool, typer.Option("--presegmented", help="Take each line as a sentence.")] = False,
-    offsets: Annotated[bool, typer.Option("--offsets", help="Prefix each sentence with its start and end offsets (code points).")] = False,
+    file: Annotated[
+        Path | None, typer.Argument(help="A text file to split and print, one sentence per line.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of FILE (en, ar, fr, de …).")
+    ] = None,
+    pair_id: Annotated[
+        int | None,
+        typer.Option(
+            "--pair", help="Re-segment this stored pair's automatic layer (and re-align it)."
+        ),
+    ] = None,
+    presegmented: Annotated[
+        bool, typer.Option("--presegmented", help="Take each line as a sentence.")
+    ] = False,
+    offsets: Annotated[
+        bool,
+        typer.Option(
+            "--offsets", help="Prefix each sentence with its start and end offsets (code points)."
+        ),
+    ] = False,
 ) -> None:
     """Split a file into sentences (printed), or re-segment a stored pair's automatic layer."""
     if (file is None) == (pair_id is None):
@@ -304,9 +448,20 @@ def segment(
             replace_segmentation(session, layer, side, spans)
             counts.append(len(spans))
         propose_alignment(session, pair, layer)
-        record(session, _actor(), "resegment", project_id=project.id, pair_id=pair.id,
-               layer_id=layer.id, sentences=counts, presegmented=presegmented)
-    print(f"pair {pair_id}: {counts[0]} source and {counts[1]} target sentences in the automatic layer")
+        record(
+            session,
+            _actor(),
+            "resegment",
+            project_id=project.id,
+            pair_id=pair.id,
+            layer_id=layer.id,
+            sentences=counts,
+            presegmented=presegmented,
+        )
+    print(
+        f"pair {pair_id}: {counts[0]} source and {counts[1]} target sentences "
+        "in the automatic layer"
+    )
 
 
 @app.command()
@@ -316,7 +471,9 @@ def gui(
     """Open the annotation window (on first start with an empty store, with the demo pair)."""
     found = [e for e in entry_points(group="annotator.frontends") if e.name == "gui"]
     if not found:
-        raise AnnotatorError("the GUI is not installed (no 'annotator.frontends' entry point 'gui')")
+        raise AnnotatorError(
+            "the GUI is not installed (no 'annotator.frontends' entry point 'gui')"
+        )
     launch = found[0].load()
     code = launch(db=_state["db"], pair_id=pair_id, user=_state["user"])
     raise typer.Exit(code)
@@ -349,8 +506,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:
         if _state["debug"]:
             traceback.print_exc()
-        err.print(f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)",
-                  markup=False)
+        err.print(
+            f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", markup=False
+        )
         return 1
     return result if isinstance(result, int) else 0
 

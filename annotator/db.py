@@ -68,7 +68,7 @@ def _on_sqlite_begin(conn: Any) -> None:
 
 
 def create_store_engine(url: URL | str, *, echo: bool = False) -> Engine:
-    """Create the engine for a store URL; SQLite connections get foreign keys, WAL, sync and timeout."""
+    """Create the engine for a store URL; SQLite gets foreign keys, WAL, sync and busy timeout."""
     url = make_url(url) if isinstance(url, str) else url
     if is_sqlite(url):
         database = url.database or ""
@@ -77,7 +77,9 @@ def create_store_engine(url: URL | str, *, echo: bool = False) -> Engine:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise StoreError(f"{parent}: cannot create the store's folder ({exc.strerror})") from None
+                raise StoreError(
+                    f"{parent}: cannot create the store's folder ({exc.strerror})"
+                ) from None
         engine = create_engine(url, echo=echo)
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)

@@ -23,7 +23,7 @@ def seed_files() -> PairFiles:
 
 
 def ensure_demo_project(store: Store, actor: str) -> int | None:
-    """Import the seed pair as a demo project if the store has no project; return the new pair id."""
+    """Import the seed pair as a demo project into a store without projects; return its pair id."""
     with store.write() as session:
         if session.scalar(select(func.count()).select_from(Project)):
             return None

@@ -74,8 +74,9 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def _prepare_side(path: Path, language: str, direction: Direction | None,
-                  presegmented: bool) -> tuple[PreparedSide, list[str]]:
+def _prepare_side(
+    path: Path, language: str, direction: Direction | None, presegmented: bool
+) -> tuple[PreparedSide, list[str]]:
     decoded = read_text_file(path)
     detected = detect_direction(decoded.text)
     warnings = []
@@ -85,8 +86,9 @@ def _prepare_side(path: Path, language: str, direction: Direction | None,
             f"{direction_for_language(language).upper()}; check the file order or the project's "
             f"languages (direction set from the text: {detected})"
         )
-    sentences = (line_sentences(decoded.text) if presegmented
-                 else split_sentences(decoded.text, language))
+    sentences = (
+        line_sentences(decoded.text) if presegmented else split_sentences(decoded.text, language)
+    )
     if not sentences:
         raise InputError(f"{path}: no sentence found")
     side = PreparedSide(path, decoded, language, direction or detected, sentences)
@@ -95,10 +97,12 @@ def _prepare_side(path: Path, language: str, direction: Direction | None,
 
 def prepare_pair(files: PairFiles, project: Project, options: ImportOptions) -> PreparedPair:
     """Read, decode and segment both files of a pair; raise InputError naming a bad file."""
-    src, w1 = _prepare_side(files.source, project.source_lang, options.source_direction,
-                            options.presegmented)
-    tgt, w2 = _prepare_side(files.target, project.target_lang, options.target_direction,
-                            options.presegmented)
+    src, w1 = _prepare_side(
+        files.source, project.source_lang, options.source_direction, options.presegmented
+    )
+    tgt, w2 = _prepare_side(
+        files.target, project.target_lang, options.target_direction, options.presegmented
+    )
     return PreparedPair(files.name, src, tgt, tuple(w1 + w2))
 
 
@@ -139,7 +143,9 @@ def find_folder_pairs(folder: Path, source_lang: str, target_lang: str) -> list[
             continue
         pairs.append(PairFiles(stem, files[source_lang.lower()], files[target_lang.lower()]))
     if unmatched:
-        shown = ", ".join(unmatched[:5]) + (f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else "")
+        shown = ", ".join(unmatched[:5]) + (
+            f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
+        )
         raise InputError(
             f"{folder}: {len(unmatched)} file(s) are not NAME.{source_lang}.txt + "
             f"NAME.{target_lang}.txt pairs: {shown}; nothing was imported"
@@ -149,30 +155,39 @@ def find_folder_pairs(folder: Path, source_lang: str, target_lang: str) -> list[
     return pairs
 
 
-def _existing_pair(session: Session, project: Project, src_sum: str, tgt_sum: str
-                   ) -> DocumentPair | None:
+def _existing_pair(
+    session: Session, project: Project, src_sum: str, tgt_sum: str
+) -> DocumentPair | None:
     src, tgt = aliased(Document), aliased(Document)
     return session.scalar(
         select(DocumentPair)
         .join(src, DocumentPair.source_document_id == src.id)
         .join(tgt, DocumentPair.target_document_id == tgt.id)
-        .where(DocumentPair.project_id == project.id, src.checksum == src_sum,
-               tgt.checksum == tgt_sum)
+        .where(
+            DocumentPair.project_id == project.id, src.checksum == src_sum, tgt.checksum == tgt_sum
+        )
     )
 
 
 def _document(side: PreparedSide) -> Document:
     d = side.decoded
     return Document(
-        language=side.language, direction=side.direction, text=d.text, char_count=len(d.text),
-        checksum=d.checksum, original_name=side.path.name, encoding=d.encoding,
-        normalization=d.normalization, import_notes=list(d.changes),
+        language=side.language,
+        direction=side.direction,
+        text=d.text,
+        char_count=len(d.text),
+        checksum=d.checksum,
+        original_name=side.path.name,
+        encoding=d.encoding,
+        normalization=d.normalization,
+        import_notes=list(d.changes),
     )
 
 
 def _unique_name(session: Session, project: Project, name: str, taken: set[str]) -> str:
-    existing = set(session.scalars(
-        select(DocumentPair.name).where(DocumentPair.project_id == project.id)))
+    existing = set(
+        session.scalars(select(DocumentPair.name).where(DocumentPair.project_id == project.id))
+    )
     candidate, n = name, 2
     while candidate in existing or candidate in taken:
         candidate, n = f"{name} ({n})", n + 1
@@ -188,11 +203,21 @@ def propose_alignment(session: Session, pair: DocumentPair, layer: Layer) -> Non
     replace_alignment(session, layer, align_texts(*sentences))
 
 
-def store_pair(session: Session, project: Project, prepared: PreparedPair,
-               actor: Annotator | str, *, name: str | None = None) -> DocumentPair:
+def store_pair(
+    session: Session,
+    project: Project,
+    prepared: PreparedPair,
+    actor: Annotator | str,
+    *,
+    name: str | None = None,
+) -> DocumentPair:
     """Store a prepared pair with its automatic layer: segmentation plus an aligned proposal."""
-    pair = DocumentPair(project=project, name=name or prepared.name,
-                        source=_document(prepared.source), target=_document(prepared.target))
+    pair = DocumentPair(
+        project=project,
+        name=name or prepared.name,
+        source=_document(prepared.source),
+        target=_document(prepared.target),
+    )
     session.add(pair)
     session.flush()
     layer = new_layer(session, pair, LayerKind.AUTOMATIC)
@@ -200,9 +225,16 @@ def store_pair(session: Session, project: Project, prepared: PreparedPair,
     replace_segmentation(session, layer, Side.TARGET, prepared.target.sentences)
     propose_alignment(session, pair, layer)
     record(
-        session, actor, "import_pair", project_id=project.id, pair_id=pair.id, layer_id=layer.id,
-        name=pair.name, source_file=str(prepared.source.path),
-        target_file=str(prepared.target.path), source_checksum=prepared.source.decoded.checksum,
+        session,
+        actor,
+        "import_pair",
+        project_id=project.id,
+        pair_id=pair.id,
+        layer_id=layer.id,
+        name=pair.name,
+        source_file=str(prepared.source.path),
+        target_file=str(prepared.target.path),
+        source_checksum=prepared.source.decoded.checksum,
         target_checksum=prepared.target.decoded.checksum,
         sentences=[len(prepared.source.sentences), len(prepared.target.sentences)],
         aligner="gale-church",
@@ -218,7 +250,7 @@ def import_pairs(
     options: ImportOptions = ImportOptions(),
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Read every pair first, then store the new ones in the caller's transaction; skip duplicates."""
+    """Read every pair first, then store new ones in the caller's transaction; skip duplicates."""
     prepared = []
     for f in files:
         prepared.append(prepare_pair(f, project, options))

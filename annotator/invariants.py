@@ -8,11 +8,13 @@ presentation forms; `check_layer_alignment` verifies a layer's sentences and bea
 from __future__ import annotations
 
 import hashlib
+import itertools
 import unicodedata
 from collections import defaultdict
 from typing import Any
 
-from sqlalchemy import event, inspect, select
+from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import Session, UOWTransaction
 
 from annotator.errors import IntegrityError
@@ -31,7 +33,7 @@ def install() -> None:
 
 
 def check_document_text(text: str) -> None:
-    """Raise IntegrityError unless the text is storable: NFC, LF newlines, no NUL, no presentation forms."""
+    """Raise IntegrityError unless the text is NFC, LF-only, without NUL or presentation forms."""
     if "\x00" in text:
         raise IntegrityError("document text contains NUL characters")
     if "\r" in text:
@@ -43,7 +45,7 @@ def check_document_text(text: str) -> None:
 
 
 def _check_document(doc: Document, is_new: bool) -> None:
-    state = inspect(doc)
+    state = sa_inspect(doc)
     if not is_new:
         changed = [a.key for a in state.attrs if a.history.has_changes()]
         forbidden = set(changed) & {"text", "checksum", "char_count", "normalization"}
@@ -65,7 +67,7 @@ class _Texts:
         self.cache: dict[tuple[int, str], str] = {}
 
     def layer_of(self, obj: Segment | Mention | Link) -> Layer:
-        layer = obj.layer if "layer" not in inspect(obj).unloaded else None
+        layer: Layer | None = obj.layer
         if layer is None and obj.layer_id is not None:
             layer = self.session.get(Layer, obj.layer_id)
         if layer is None:
@@ -107,7 +109,7 @@ def check_flush(session: Session, _flush_context: UOWTransaction, _instances: An
                 if text[obj.start : obj.end] != obj.surface:
                     raise IntegrityError(
                         f"mention surface {obj.surface!r} does not match the text "
-                        f"{text[obj.start:obj.end]!r} at [{obj.start}, {obj.end})"
+                        f"{text[obj.start : obj.end]!r} at [{obj.start}, {obj.end})"
                     )
                 labels = {str(lab["name"]) for lab in layer.pair.project.label_schema["labels"]}
                 if obj.label not in labels:
@@ -122,8 +124,11 @@ def check_flush(session: Session, _flush_context: UOWTransaction, _instances: An
 
 
 def check_layer_alignment(session: Session, layer_id: int) -> None:
-    """Raise IntegrityError unless the layer's sentences are ordered and disjoint per side and,
-    when it has beads, the beads partition both sides monotonically into contiguous groups."""
+    """Raise IntegrityError unless sentences are disjoint and beads partition both sides in order.
+
+    A layer without beads is unaligned; with beads, every sentence of each side is in exactly one
+    bead, the bead order follows the text order, and no bead is empty on both sides.
+    """
     session.flush()
     rows = session.execute(
         select(Segment.side, Segment.start, Segment.end, Segment.bead_id)
@@ -137,7 +142,7 @@ def check_layer_alignment(session: Session, layer_id: int) -> None:
     for side, start, end, bead_id in rows:
         by_side[side].append((start, end, bead_id))
     for side, segs in by_side.items():
-        for (_, prev_end, _), (start, _, _) in zip(segs, segs[1:], strict=False):
+        for (_, prev_end, _), (start, _, _) in itertools.pairwise(segs):
             if start < prev_end:
                 raise IntegrityError(f"layer {layer_id}: {side} sentences overlap at {start}")
     if not beads:

@@ -29,8 +29,9 @@ from annotator.model import (
 Span = tuple[int, int]
 
 
-def find_layer(session: Session, pair: DocumentPair, kind: LayerKind,
-               annotator: Annotator | None = None) -> Layer | None:
+def find_layer(
+    session: Session, pair: DocumentPair, kind: LayerKind, annotator: Annotator | None = None
+) -> Layer | None:
     """Return the pair's layer of this kind (and annotator, for annotator layers), if any."""
     query = select(Layer).where(Layer.pair_id == pair.id, Layer.kind == kind.value)
     if kind is LayerKind.ANNOTATOR:
@@ -48,18 +49,18 @@ def automatic_layer(session: Session, pair: DocumentPair) -> Layer:
     return layer
 
 
-def new_layer(session: Session, pair: DocumentPair, kind: LayerKind,
-              annotator: Annotator | None = None) -> Layer:
+def new_layer(
+    session: Session, pair: DocumentPair, kind: LayerKind, annotator: Annotator | None = None
+) -> Layer:
     """Add an empty layer to the pair."""
-    layer = Layer(pair=pair, kind=kind.value, annotator=annotator,
-                  status=LayerStatus.NEW.value)
+    layer = Layer(pair=pair, kind=kind.value, annotator=annotator, status=LayerStatus.NEW.value)
     session.add(layer)
     session.flush()
     return layer
 
 
 def replace_segmentation(session: Session, layer: Layer, side: Side, spans: Sequence[Span]) -> None:
-    """Replace one side's sentences of a layer; its alignment is cleared (beads refer to sentences)."""
+    """Replace one side's sentences of a layer and clear its alignment (beads hold sentences)."""
     clear_alignment(session, layer)
     session.execute(delete(Segment).where(Segment.layer_id == layer.id, Segment.side == side.value))
     session.add_all(Segment(layer=layer, side=side.value, start=s, end=e) for s, e in spans)
@@ -77,21 +78,30 @@ def clear_alignment(session: Session, layer: Layer) -> None:
 
 def segment_ids(session: Session, layer: Layer, side: Side) -> list[int]:
     """Return the ids of one side's sentences in text order."""
-    return list(session.scalars(
-        select(Segment.id).where(Segment.layer_id == layer.id, Segment.side == side.value)
-        .order_by(Segment.start)
-    ))
+    return list(
+        session.scalars(
+            select(Segment.id)
+            .where(Segment.layer_id == layer.id, Segment.side == side.value)
+            .order_by(Segment.start)
+        )
+    )
 
 
-def replace_alignment(session: Session, layer: Layer, beads: Sequence[AlignedBead],
-                      status: BeadStatus = BeadStatus.AUTOMATIC) -> None:
-    """Replace the layer's beads with ones given by sentence indices; they must partition both sides."""
+def replace_alignment(
+    session: Session,
+    layer: Layer,
+    beads: Sequence[AlignedBead],
+    status: BeadStatus = BeadStatus.AUTOMATIC,
+) -> None:
+    """Replace the layer's beads with beads of sentence indices that partition both sides."""
     src_ids = segment_ids(session, layer, Side.SOURCE)
     tgt_ids = segment_ids(session, layer, Side.TARGET)
     check_partition(beads, len(src_ids), len(tgt_ids))
     clear_alignment(session, layer)
-    rows = [Bead(layer=layer, position=i, status=status.value, score=b.score)
-            for i, b in enumerate(beads)]
+    rows = [
+        Bead(layer=layer, position=i, status=status.value, score=b.score)
+        for i, b in enumerate(beads)
+    ]
     session.add_all(rows)
     session.flush()
     assignments = [
@@ -108,11 +118,14 @@ def replace_alignment(session: Session, layer: Layer, beads: Sequence[AlignedBea
 
 def sentence_spans(session: Session, layer: Layer, side: Side) -> list[Span]:
     """Return one side's sentence ranges in text order."""
-    return [(s, e) for s, e in session.execute(
-        select(Segment.start, Segment.end)
-        .where(Segment.layer_id == layer.id, Segment.side == side.value)
-        .order_by(Segment.start)
-    )]
+    return [
+        (s, e)
+        for s, e in session.execute(
+            select(Segment.start, Segment.end)
+            .where(Segment.layer_id == layer.id, Segment.side == side.value)
+            .order_by(Segment.start)
+        )
+    ]
 
 
 def alignment(session: Session, layer: Layer) -> list[AlignedBead]:
@@ -127,40 +140,58 @@ def alignment(session: Session, layer: Layer) -> list[AlignedBead]:
     ).all()
     for bead_id, _ in beads:
         members[bead_id] = ([], [])
-    for seg_id, side, bead_id in session.execute(
-        select(Segment.id, Segment.side, Segment.bead_id)
-        .where(Segment.layer_id == layer.id, Segment.bead_id.is_not(None))
+    for seg_id, seg_side, seg_bead in session.execute(
+        select(Segment.id, Segment.side, Segment.bead_id).where(
+            Segment.layer_id == layer.id, Segment.bead_id.is_not(None)
+        )
     ):
-        members[bead_id][0 if side == Side.SOURCE else 1].append(index[seg_id])
+        assert seg_bead is not None
+        members[seg_bead][0 if seg_side == Side.SOURCE else 1].append(index[seg_id])
     return [
         AlignedBead(tuple(sorted(members[b][0])), tuple(sorted(members[b][1])), score)
         for b, score in beads
     ]
 
 
-def copy_layer(session: Session, source: Layer, kind: LayerKind,
-               annotator: Annotator | None = None) -> Layer:
+def copy_layer(
+    session: Session, source: Layer, kind: LayerKind, annotator: Annotator | None = None
+) -> Layer:
     """Create a layer of the same pair holding a copy of the source layer's annotations."""
     layer = new_layer(session, source.pair, kind, annotator)
     bead_map: dict[int, Bead] = {}
     for bead in session.scalars(select(Bead).where(Bead.layer_id == source.id)):
-        bead_map[bead.id] = Bead(layer=layer, position=bead.position, status=bead.status,
-                                 score=bead.score)
+        bead_map[bead.id] = Bead(
+            layer=layer, position=bead.position, status=bead.status, score=bead.score
+        )
     session.add_all(bead_map.values())
     session.add_all(
-        Segment(layer=layer, side=s.side, start=s.start, end=s.end,
-                bead=bead_map[s.bead_id] if s.bead_id is not None else None)
+        Segment(
+            layer=layer,
+            side=s.side,
+            start=s.start,
+            end=s.end,
+            bead=bead_map[s.bead_id] if s.bead_id is not None else None,
+        )
         for s in session.scalars(select(Segment).where(Segment.layer_id == source.id))
     )
     mention_map: dict[int, Mention] = {}
     for m in session.scalars(select(Mention).where(Mention.layer_id == source.id)):
-        mention_map[m.id] = Mention(layer=layer, side=m.side, start=m.start, end=m.end,
-                                    label=m.label, surface=m.surface,
-                                    no_counterpart=m.no_counterpart)
+        mention_map[m.id] = Mention(
+            layer=layer,
+            side=m.side,
+            start=m.start,
+            end=m.end,
+            label=m.label,
+            surface=m.surface,
+            no_counterpart=m.no_counterpart,
+        )
     session.add_all(mention_map.values())
     session.add_all(
-        Link(layer=layer, source_mention=mention_map[k.source_mention_id],
-             target_mention=mention_map[k.target_mention_id])
+        Link(
+            layer=layer,
+            source_mention=mention_map[k.source_mention_id],
+            target_mention=mention_map[k.target_mention_id],
+        )
         for k in session.scalars(select(Link).where(Link.layer_id == source.id))
     )
     session.flush()
@@ -174,8 +205,16 @@ def ensure_annotator_layer(session: Session, pair: DocumentPair, annotator: Anno
     if layer is not None:
         return layer
     layer = copy_layer(session, automatic_layer(session, pair), LayerKind.ANNOTATOR, annotator)
-    record(session, annotator, "create_layer", project_id=pair.project_id, pair_id=pair.id,
-           layer_id=layer.id, kind=LayerKind.ANNOTATOR.value, copied_from="automatic")
+    record(
+        session,
+        annotator,
+        "create_layer",
+        project_id=pair.project_id,
+        pair_id=pair.id,
+        layer_id=layer.id,
+        kind=LayerKind.ANNOTATOR.value,
+        copied_from="automatic",
+    )
     return layer
 
 
@@ -198,19 +237,26 @@ class LayerProgress:
 
 def layer_progress(session: Session, layer: Layer) -> LayerProgress:
     """Count a layer's sentences, beads, confirmed beads, mentions and links."""
+
     def count(query: object) -> int:
         return int(session.scalar(query) or 0)  # type: ignore[call-overload]
 
-    per_side: dict[str, int] = dict(session.execute(  # type: ignore[arg-type]
-        select(Segment.side, func.count()).where(Segment.layer_id == layer.id)
-        .group_by(Segment.side)
-    ).all())
+    per_side: dict[str, int] = dict(
+        session.execute(
+            select(Segment.side, func.count())
+            .where(Segment.layer_id == layer.id)
+            .group_by(Segment.side)
+        ).all()
+    )
     return LayerProgress(
         source_sentences=per_side.get(Side.SOURCE.value, 0),
         target_sentences=per_side.get(Side.TARGET.value, 0),
         beads=count(select(func.count()).where(Bead.layer_id == layer.id)),
-        confirmed_beads=count(select(func.count()).where(
-            Bead.layer_id == layer.id, Bead.status == BeadStatus.CONFIRMED.value)),
+        confirmed_beads=count(
+            select(func.count()).where(
+                Bead.layer_id == layer.id, Bead.status == BeadStatus.CONFIRMED.value
+            )
+        ),
         mentions=count(select(func.count()).where(Mention.layer_id == layer.id)),
         links=count(select(func.count()).where(Link.layer_id == layer.id)),
     )

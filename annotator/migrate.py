@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
-from alembic import command
 from annotator.db import is_sqlite
 from annotator.errors import StoreError
 
@@ -59,7 +59,8 @@ def _check_revision(conn: Connection, where: str) -> str | None:
     if revision is not None and revision not in known_revisions():
         raise StoreError(
             f"{where}: this store has schema revision {revision}, newer than this version of "
-            f"annotator knows (up to {head_revision()}); upgrade annotator. The store was not touched."
+            f"annotator knows (up to {head_revision()}); upgrade annotator. "
+            "The store was not touched."
         )
     if revision is None:
         foreign = set(inspect(conn).get_table_names()) - {"alembic_version"}

@@ -111,7 +111,9 @@ class Project(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     pairs: Mapped[list[DocumentPair]] = relationship(
-        back_populates="project", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="project",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="DocumentPair.id",
     )
 
@@ -142,7 +144,9 @@ class DocumentPair(Base):
     __table_args__ = (UniqueConstraint("project_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int] = mapped_column(
+        ForeignKey("projects.id", ondelete="CASCADE"), index=True
+    )
     name: Mapped[str] = mapped_column(String(500))
     source_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
     target_document_id: Mapped[int] = mapped_column(ForeignKey("documents.id"))
@@ -152,7 +156,9 @@ class DocumentPair(Base):
     source: Mapped[Document] = relationship(foreign_keys=[source_document_id])
     target: Mapped[Document] = relationship(foreign_keys=[target_document_id])
     layers: Mapped[list[Layer]] = relationship(
-        back_populates="pair", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="pair",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="Layer.id",
     )
 
@@ -184,12 +190,20 @@ class Layer(Base):
             "(kind = 'annotator') = (annotator_id IS NOT NULL)", name="owner_matches_kind"
         ),
         Index(
-            "uq_layers_pair_annotator", "pair_id", "annotator_id", unique=True,
-            sqlite_where=text("kind = 'annotator'"), postgresql_where=text("kind = 'annotator'"),
+            "uq_layers_pair_annotator",
+            "pair_id",
+            "annotator_id",
+            unique=True,
+            sqlite_where=text("kind = 'annotator'"),
+            postgresql_where=text("kind = 'annotator'"),
         ),
         Index(
-            "uq_layers_pair_system_kind", "pair_id", "kind", unique=True,
-            sqlite_where=text("kind != 'annotator'"), postgresql_where=text("kind != 'annotator'"),
+            "uq_layers_pair_system_kind",
+            "pair_id",
+            "kind",
+            unique=True,
+            sqlite_where=text("kind != 'annotator'"),
+            postgresql_where=text("kind != 'annotator'"),
         ),
     )
 
@@ -204,24 +218,32 @@ class Layer(Base):
         DateTime(timezone=True), default=utc_now, onupdate=utc_now
     )
 
-    __mapper_args__ = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 (read once by the mapper)
 
     pair: Mapped[DocumentPair] = relationship(back_populates="layers")
     annotator: Mapped[Annotator | None] = relationship()
     segments: Mapped[list[Segment]] = relationship(
-        back_populates="layer", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="layer",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="(Segment.side, Segment.start)",
     )
     beads: Mapped[list[Bead]] = relationship(
-        back_populates="layer", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="layer",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="Bead.position",
     )
     mentions: Mapped[list[Mention]] = relationship(
-        back_populates="layer", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="layer",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="(Mention.side, Mention.start, Mention.end)",
     )
     links: Mapped[list[Link]] = relationship(
-        back_populates="layer", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="layer",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
         order_by="Link.id",
     )
 
@@ -260,7 +282,7 @@ class Segment(Base):
     __tablename__ = "segments"
     __table_args__ = (
         CheckConstraint(f"side IN ({_values(Side)})", name="side"),
-        CheckConstraint('start_char >= 0 AND end_char > start_char', name="range"),
+        CheckConstraint("start_char >= 0 AND end_char > start_char", name="range"),
         Index("ix_segments_layer_side_start", "layer_id", "side", "start_char"),
     )
 
@@ -283,7 +305,7 @@ class Mention(Base):
     __tablename__ = "mentions"
     __table_args__ = (
         CheckConstraint(f"side IN ({_values(Side)})", name="side"),
-        CheckConstraint('start_char >= 0 AND end_char > start_char', name="range"),
+        CheckConstraint("start_char >= 0 AND end_char > start_char", name="range"),
         Index("ix_mentions_layer_side_start", "layer_id", "side", "start_char"),
     )
 
@@ -318,7 +340,7 @@ class Link(Base):
 
 
 class AuditEvent(Base):
-    """One recorded change: who made it, when, and what it was (kept when its subject is deleted)."""
+    """One recorded change: who, when and what; kept when its subject is deleted."""
 
     __tablename__ = "audit_events"
     __table_args__ = (Index("ix_audit_events_pair_at", "pair_id", "at"),)
@@ -335,7 +357,7 @@ class AuditEvent(Base):
 
 
 class EmbeddingCacheEntry(Base):
-    """A cached sentence embedding, keyed by model and the text's SHA-256 (added in revision 0002)."""
+    """A cached sentence embedding keyed by model and the text's SHA-256 (revision 0002)."""
 
     __tablename__ = "embedding_cache"
 

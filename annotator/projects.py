@@ -29,7 +29,9 @@ def builtin_schema_names() -> list[str]:
 def load_schema(name_or_path: str = DEFAULT_SCHEMA) -> dict[str, Any]:
     """Load a label schema by built-in name or from a JSON file, validated."""
     if name_or_path in builtin_schema_names():
-        raw = resources.files("resources.schemas").joinpath(f"{name_or_path}.json").read_text("utf-8")
+        raw = (
+            resources.files("resources.schemas").joinpath(f"{name_or_path}.json").read_text("utf-8")
+        )
         where = f"built-in schema {name_or_path!r}"
     else:
         path = Path(name_or_path)
@@ -38,8 +40,9 @@ def load_schema(name_or_path: str = DEFAULT_SCHEMA) -> dict[str, Any]:
             raw = path.read_text("utf-8")
         except OSError as exc:
             known = ", ".join(builtin_schema_names())
-            raise InputError(f"{where}: cannot read label schema ({exc.strerror}); "
-                             f"built-in schemas: {known}") from None
+            raise InputError(
+                f"{where}: cannot read label schema ({exc.strerror}); built-in schemas: {known}"
+            ) from None
         except UnicodeDecodeError as exc:
             raise InputError(f"{where}: byte {exc.start}: label schema is not UTF-8") from None
     try:
@@ -50,7 +53,7 @@ def load_schema(name_or_path: str = DEFAULT_SCHEMA) -> dict[str, Any]:
 
 
 def validate_schema(data: Any, where: str = "label schema") -> dict[str, Any]:
-    """Return the schema if it is well formed (unique names and keys, #rrggbb colours), else raise."""
+    """Return the schema if well formed (unique names and keys, #rrggbb colours), else raise."""
     if not isinstance(data, dict) or not isinstance(data.get("labels"), list) or not data["labels"]:
         raise InputError(f"{where}: needs a non-empty list 'labels'")
     names: set[str] = set()
@@ -77,12 +80,18 @@ def validate_schema(data: Any, where: str = "label schema") -> dict[str, Any]:
 def check_language(code: str) -> str:
     """Return a language code (ISO 639-1/3, optional subtags) lower-cased, or raise InputError."""
     if not _LANG.match(code):
-        raise InputError(f"not a language code: {code!r} (use ISO 639 codes such as en, ar, fr, de)")
+        raise InputError(
+            f"not a language code: {code!r} (use ISO 639 codes such as en, ar, fr, de)"
+        )
     return code
 
 
 def create_project(
-    session: Session, name: str, source_lang: str, target_lang: str, actor: Annotator | str,
+    session: Session,
+    name: str,
+    source_lang: str,
+    target_lang: str,
+    actor: Annotator | str,
     schema: dict[str, Any] | None = None,
 ) -> Project:
     """Create a project; refuse a name already in use."""
@@ -99,8 +108,15 @@ def create_project(
     )
     session.add(project)
     session.flush()
-    record(session, actor, "create_project", project_id=project.id, name=name,
-           source_lang=source_lang, target_lang=target_lang)
+    record(
+        session,
+        actor,
+        "create_project",
+        project_id=project.id,
+        name=name,
+        source_lang=source_lang,
+        target_lang=target_lang,
+    )
     return project
 
 

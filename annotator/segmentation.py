@@ -12,6 +12,7 @@ lowercase word continues the sentence ("Why?" he asked). A period after an ordin
 sentence even before a lowercase word; after a known abbreviation, an initial or a number the next
 word decides (see :mod:`annotator.segmentation_rules`). Paragraphs are never crossed.
 """
+
 from __future__ import annotations
 
 import re

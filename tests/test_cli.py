@@ -47,12 +47,14 @@ def test_init_import_list_end_to_end(seeded: str, capsys: pytest.CaptureFixture[
     assert code == 0
     projects = json.loads(out)["projects"]
     assert [(p["name"], p["source_lang"], p["target_lang"], p["pairs"]) for p in projects] == [
-        ("news", "en", "ar", 1)]
+        ("news", "en", "ar", 1)
+    ]
     code, out, _ = run(capsys, "--db", seeded, "list", "news", "--json")
     pair = json.loads(out)["pairs"][0]
     assert pair["name"] == "austin-gallant-call"
     assert [(la["owner"], la["status"], la["sentences"]) for la in pair["layers"]] == [
-        ("automatic", "new", [13, 9])]
+        ("automatic", "new", [13, 9])
+    ]
     code, out, _ = run(capsys, "--db", seeded, "list", "news")
     assert code == 0 and "austin-gallant-call" in out and "13 / 9" in out
 
@@ -83,7 +85,7 @@ def test_segment_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     lines = out.splitlines()
     assert len(lines) == 13
     start, end, sentence = lines[0].split("\t")
-    assert SEED_EN.read_text("utf-8")[int(start):int(end)] == sentence
+    assert SEED_EN.read_text("utf-8")[int(start) : int(end)] == sentence
 
 
 def test_segment_a_stored_pair_presegmented(
@@ -100,7 +102,8 @@ def test_errors_are_one_line_with_exit_codes(
 ) -> None:
     code, _, err = run(capsys, "--db", db, "import", SEED_EN, SEED_AR)
     assert code == 2 and err.strip() == (
-        "error: the store has no project yet; create one with `annotator init`")
+        "error: the store has no project yet; create one with `annotator init`"
+    )
     run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")
     code, _, err = run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")
     assert code == 2 and "exists already" in err and len(err.strip().splitlines()) == 1
@@ -125,8 +128,14 @@ def test_store_errors_exit_3(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "annotator", *args], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "annotator", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        cwd=REPO,
+        timeout=120,
+    )
 
 
 def test_real_process_exit_codes_and_debug(tmp_path: Path) -> None:
@@ -134,7 +143,8 @@ def test_real_process_exit_codes_and_debug(tmp_path: Path) -> None:
     result = _cli("show", "7", env=env)
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "error: no pair 7; `annotator list PROJECT` shows the pairs"]
+        "error: no pair 7; `annotator list PROJECT` shows the pairs"
+    ]
     assert (tmp_path / "env.sqlite3").exists()  # the env var chose the store
     result = _cli("--debug", "show", "7", env=env)
     assert result.returncode == 2 and "Traceback" in result.stderr

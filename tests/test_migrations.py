@@ -34,23 +34,39 @@ def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
     engine = create_store_engine(resolve_location(db_path))
     upgrade_store(engine, target="0001")
     with engine.begin() as conn:
-        conn.execute(text(
-            "INSERT INTO projects (id, name, source_lang, target_lang, label_schema, created_at) "
-            "VALUES (1, 'old', 'en', 'ar', '{\"labels\": []}', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO documents (id, language, direction, text, char_count, checksum, "
-            "original_name, encoding, normalization, import_notes, created_at) VALUES "
-            "(1, 'en', 'ltr', 'Hi.', 3, 'x', 'a.txt', 'utf-8', 'NFC', '[]', '2026-01-01'),"
-            "(2, 'ar', 'rtl', 'مرحبا.', 6, 'y', 'b.txt', 'utf-8', 'NFC', '[]', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO pairs (id, project_id, name, source_document_id, target_document_id, "
-            "created_at) VALUES (1, 1, 'p', 1, 2, '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO layers (id, pair_id, kind, status, version, created_at, updated_at) "
-            "VALUES (1, 1, 'automatic', 'new', 1, '2026-01-01', '2026-01-01')"))
-        conn.execute(text(
-            "INSERT INTO segments (layer_id, side, start_char, end_char) VALUES "
-            "(1, 'source', 0, 3), (1, 'target', 0, 6)"))
+        conn.execute(
+            text(
+                "INSERT INTO projects (id, name, source_lang, target_lang, label_schema, "
+                "created_at) "
+                "VALUES (1, 'old', 'en', 'ar', '{\"labels\": []}', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO documents (id, language, direction, text, char_count, checksum, "
+                "original_name, encoding, normalization, import_notes, created_at) VALUES "
+                "(1, 'en', 'ltr', 'Hi.', 3, 'x', 'a.txt', 'utf-8', 'NFC', '[]', '2026-01-01'),"
+                "(2, 'ar', 'rtl', 'مرحبا.', 6, 'y', 'b.txt', 'utf-8', 'NFC', '[]', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO pairs (id, project_id, name, source_document_id, target_document_id, "
+                "created_at) VALUES (1, 1, 'p', 1, 2, '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO layers (id, pair_id, kind, status, version, created_at, updated_at) "
+                "VALUES (1, 1, 'automatic', 'new', 1, '2026-01-01', '2026-01-01')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO segments (layer_id, side, start_char, end_char) VALUES "
+                "(1, 'source', 0, 3), (1, 'target', 0, 6)"
+            )
+        )
     engine.dispose()
     store = Store.open(db_path)
     assert store.migration.before == "0001" and store.migration.after == head_revision()

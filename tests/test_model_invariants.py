@@ -36,8 +36,9 @@ from annotator.store import Store
 def _mention(session, layer: Layer, side: Side, word: str, label: str = "PER") -> Mention:
     text = layer.pair.document(side).text
     start = text.index(word)
-    m = Mention(layer=layer, side=side.value, start=start, end=start + len(word), label=label,
-                surface=word)
+    m = Mention(
+        layer=layer, side=side.value, start=start, end=start + len(word), label=label, surface=word
+    )
     session.add(m)
     session.flush()
     return m
@@ -62,8 +63,16 @@ def test_mention_surface_must_match_text(store: Store, seed_pair_id: int) -> Non
         layer = automatic_layer(session, session.get(DocumentPair, seed_pair_id))
         text = layer.pair.target.text
         start = text.index("لويد أوستن")
-        session.add(Mention(layer=layer, side="target", start=start + 1, end=start + 11,
-                            label="PER", surface="لويد أوستن"))
+        session.add(
+            Mention(
+                layer=layer,
+                side="target",
+                start=start + 1,
+                end=start + 11,
+                label="PER",
+                surface="لويد أوستن",
+            )
+        )
         session.flush()
 
 
@@ -101,14 +110,29 @@ def test_documents_are_never_edited(store: Store, seed_pair_id: int) -> None:
         session.flush()
 
 
-@pytest.mark.parametrize("bad,reason", [
-    ("a\x00b", "NUL"), ("a\r\nb", "CR"), ("ا\u0654", "NFC"), ("\ufefb", "presentation forms"),
-])
+@pytest.mark.parametrize(
+    "bad,reason",
+    [
+        ("a\x00b", "NUL"),
+        ("a\r\nb", "CR"),
+        ("ا\u0654", "NFC"),
+        ("\ufefb", "presentation forms"),
+    ],
+)
 def test_unstorable_text_is_refused(store: Store, project_id: int, bad: str, reason: str) -> None:
     with pytest.raises(IntegrityError, match=reason), store.write() as session:
-        session.add(Document(language="ar", direction="rtl", text=bad, char_count=len(bad),
-                             checksum=hashlib.sha256(bad.encode()).hexdigest(),
-                             original_name="x", encoding="utf-8", import_notes=[]))
+        session.add(
+            Document(
+                language="ar",
+                direction="rtl",
+                text=bad,
+                char_count=len(bad),
+                checksum=hashlib.sha256(bad.encode()).hexdigest(),
+                original_name="x",
+                encoding="utf-8",
+                import_notes=[],
+            )
+        )
         session.flush()
 
 
@@ -123,14 +147,24 @@ def test_links_go_source_to_target_within_one_layer(store: Store, seed_pair_id: 
         ids = (en.id, ar.id)
     with pytest.raises(IntegrityError, match="source mention to a target"), store.write() as s:
         layer = automatic_layer(s, s.get(DocumentPair, seed_pair_id))
-        s.add(Link(layer=layer, source_mention=s.get(Mention, ids[1]),
-                   target_mention=s.get(Mention, ids[0])))
+        s.add(
+            Link(
+                layer=layer,
+                source_mention=s.get(Mention, ids[1]),
+                target_mention=s.get(Mention, ids[0]),
+            )
+        )
         s.flush()
     with pytest.raises(IntegrityError, match="one layer"), store.write() as s:
         pair = s.get(DocumentPair, seed_pair_id)
         other = copy_layer(s, automatic_layer(s, pair), LayerKind.GOLD)
-        s.add(Link(layer=other, source_mention=s.get(Mention, ids[0]),
-                   target_mention=s.get(Mention, ids[1])))
+        s.add(
+            Link(
+                layer=other,
+                source_mention=s.get(Mention, ids[0]),
+                target_mention=s.get(Mention, ids[1]),
+            )
+        )
         s.flush()
 
 
@@ -138,7 +172,7 @@ def test_beads_must_partition_both_sides(store: Store, seed_pair_id: int) -> Non
     bad_partitions = [
         [AlignedBead((0,), (0,))],  # does not cover everything
         [AlignedBead(tuple(range(13)), tuple(range(9))), AlignedBead((), ())],  # empty bead
-        [AlignedBead((1,), (0,)), AlignedBead((0,) + tuple(range(2, 13)), tuple(range(1, 9)))],
+        [AlignedBead((1,), (0,)), AlignedBead((0, *tuple(range(2, 13))), tuple(range(1, 9)))],
     ]
     for beads in bad_partitions:
         with pytest.raises(IntegrityError), store.write() as session:
@@ -154,10 +188,14 @@ def test_partition_check_catches_sentences_out_of_bead_order(
 ) -> None:
     with pytest.raises(IntegrityError, match="bead order"), store.write() as session:
         layer = automatic_layer(session, session.get(DocumentPair, seed_pair_id))
-        first, last = session.scalars(
-            select(Bead.id).where(Bead.layer_id == layer.id).order_by(Bead.position)).all()[::8]
-        seg = session.scalars(select(Segment).where(
-            Segment.layer_id == layer.id, Segment.side == "source").order_by(Segment.start)).first()
+        _first, last = session.scalars(
+            select(Bead.id).where(Bead.layer_id == layer.id).order_by(Bead.position)
+        ).all()[::8]
+        seg = session.scalars(
+            select(Segment)
+            .where(Segment.layer_id == layer.id, Segment.side == "source")
+            .order_by(Segment.start)
+        ).first()
         seg.bead_id = last
         check_layer_alignment(session, layer.id)
 
@@ -166,9 +204,15 @@ def test_overlapping_sentences_are_caught(store: Store, seed_pair_id: int) -> No
     with pytest.raises(IntegrityError, match="overlap"), store.write() as session:
         layer = automatic_layer(session, session.get(DocumentPair, seed_pair_id))
         first = sentence_spans(session, layer, Side.SOURCE)[0]
-        session.add(Segment(layer=layer, side="source", start=first[0] + 1, end=first[1] + 3,
-                            bead_id=session.scalars(select(Bead.id).where(
-                                Bead.layer_id == layer.id)).first()))
+        session.add(
+            Segment(
+                layer=layer,
+                side="source",
+                start=first[0] + 1,
+                end=first[1] + 3,
+                bead_id=session.scalars(select(Bead.id).where(Bead.layer_id == layer.id)).first(),
+            )
+        )
         check_layer_alignment(session, layer.id)
 
 
@@ -194,8 +238,14 @@ def test_annotator_layers_are_isolated(store: Store, seed_pair_id: int) -> None:
         assert find_layer(session, pair, LayerKind.ANNOTATOR, bob).id == ids["b"]
         actions = session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
         assert actions.count("create_layer") == 2
-        assert session.scalar(select(AuditEvent.actor).where(
-            AuditEvent.action == "create_layer").order_by(AuditEvent.id)) == "Alice"
+        assert (
+            session.scalar(
+                select(AuditEvent.actor)
+                .where(AuditEvent.action == "create_layer")
+                .order_by(AuditEvent.id)
+            )
+            == "Alice"
+        )
 
 
 def test_one_layer_per_annotator_and_one_gold_per_pair(store: Store, seed_pair_id: int) -> None:

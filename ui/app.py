@@ -14,7 +14,7 @@ from ui.main_window import MainWindow
 
 
 def launch(db: str | None = None, pair_id: int | None = None, user: str | None = None) -> int:
-    """Run the annotation window on the store at `db` (default store if None); return the exit code."""
+    """Run the annotation window on the store at `db` (None: the default); return the exit code."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")

@@ -83,7 +83,8 @@ class MainWindow(QMainWindow):
         with self.store.read() as session:
             for project in session.scalars(select(Project).order_by(Project.id)):
                 top = QTreeWidgetItem(
-                    [project.name, f"{project.source_lang} → {project.target_lang}"])
+                    [project.name, f"{project.source_lang} → {project.target_lang}"]
+                )
                 self.navigator.addTopLevelItem(top)
                 for pair in project.pairs:
                     item = QTreeWidgetItem([pair.name, f"{len(pair.layers)} layers"])
@@ -91,10 +92,14 @@ class MainWindow(QMainWindow):
                     top.addChild(item)
                     for layer in pair.layers:
                         p = layer_progress(session, layer)
-                        item.addChild(QTreeWidgetItem([
-                            layer.owner_label,
-                            f"{layer.status} · {p.confirmed_beads}/{p.beads} confirmed",
-                        ]))
+                        item.addChild(
+                            QTreeWidgetItem(
+                                [
+                                    layer.owner_label,
+                                    f"{layer.status} · {p.confirmed_beads}/{p.beads} confirmed",
+                                ]
+                            )
+                        )
                 top.setExpanded(True)
         self.navigator.resizeColumnToContents(0)
 
@@ -124,9 +129,10 @@ class MainWindow(QMainWindow):
                 spans = sentence_spans(session, layer, side)
                 bead_of = [0] * len(spans)
                 for b, bead in enumerate(beads):
-                    for k in (bead.src if side is Side.SOURCE else bead.tgt):
+                    for k in bead.src if side is Side.SOURCE else bead.tgt:
                         bead_of[k] = b
                 pane.show_document(doc, [doc.text[s:e] for s, e in spans], bead_of)
             self.current_pair = pair_id
             self.statusBar().showMessage(
-                f"{pair.project.name} · {pair.name} · {len(beads)} beads (automatic layer)")
+                f"{pair.project.name} · {pair.name} · {len(beads)} beads (automatic layer)"
+            )

@@ -12,7 +12,9 @@ connection = config.attributes.get("connection")
 
 if connection is not None:
     context.configure(
-        connection=connection, target_metadata=Base.metadata, render_as_batch=True,
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=True,
         compare_type=True,
     )
     context.run_migrations()

@@ -15,7 +15,6 @@ The data is read from ``<repo>/../shared`` (override with ANNOTATOR_SHARED), nev
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -26,20 +25,13 @@ import pysbd
 import sentencex
 
 from annotator.segmentation import split_sentences
+from tests.bench.common import format_table, shared_dir
 
 LANGUAGES = ("en", "ar")
 SEED_FILES = {"en": "austin-gallant-call.en.txt", "ar": "austin-gallant-call.ar.txt"}
 _SENTENCE_FINAL = re.compile(r"[.!?؟…][\"'”’»)\]]*$")
 
 Splitter = Callable[[str, str], list[str]]
-
-
-def shared_dir() -> Path:
-    """The shared data folder: ANNOTATOR_SHARED, else ``<repo root>/../shared``."""
-    override = os.environ.get("ANNOTATOR_SHARED")
-    if override:
-        return Path(override)
-    return Path(__file__).resolve().parents[2].parent / "shared"
 
 
 def _ours(text: str, lang: str) -> list[str]:
@@ -124,7 +116,9 @@ def _score(splitter: Splitter, lang: str, documents: list[list[str]]) -> Counts:
 
 
 def _seed_pieces(splitter: Splitter, lang: str) -> int:
-    text = (Path(__file__).resolve().parents[2] / "seeds" / SEED_FILES[lang]).read_text(encoding="utf-8")
+    text = (Path(__file__).resolve().parents[2] / "seeds" / SEED_FILES[lang]).read_text(
+        encoding="utf-8"
+    )
     return len(splitter(text, lang))
 
 
@@ -143,21 +137,23 @@ def run() -> tuple[str, list[str], list[list[str]]]:
             counts = _score(splitter, lang, documents)
             elapsed = time.perf_counter() - started
             precision, recall, f1 = counts.scores()
-            rows.append([
-                name, lang, f"{precision:.4f}", f"{recall:.4f}", f"{f1:.4f}",
-                str(counts.tp), str(counts.fp), str(counts.fn),
-                str(_seed_pieces(splitter, lang)), f"{elapsed:.2f}",
-            ])
+            rows.append(
+                [
+                    name,
+                    lang,
+                    f"{precision:.4f}",
+                    f"{recall:.4f}",
+                    f"{f1:.4f}",
+                    str(counts.tp),
+                    str(counts.fp),
+                    str(counts.fn),
+                    str(_seed_pieces(splitter, lang)),
+                    f"{elapsed:.2f}",
+                ]
+            )
     title = "Sentence boundaries, NTREX en–ar per_doc (" + "; ".join(notes) + ")"
     return title, header, rows
 
 
-def _print_table(title: str, header: list[str], rows: list[list[str]]) -> None:
-    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
-    print(title)
-    for row in [header, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
-
-
 if __name__ == "__main__":
-    _print_table(*run())
+    print(format_table(*run()))

@@ -1,0 +1,3 @@
+"""Sentence alignment: beads, their text format, benchmark scoring and automatic aligners."""
+
+from __future__ import annotations

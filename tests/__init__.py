@@ -1,0 +1,1 @@
+"""Test suite and benchmarks of annotator."""
