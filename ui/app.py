@@ -11,10 +11,15 @@ from annotator.demo import ensure_demo_project
 from annotator.errors import AnnotatorError
 from annotator.store import Store
 from ui.main_window import MainWindow
+from ui.platform_check import xcb_problem
 
 
 def launch(db: str | None = None, pair_id: int | None = None, user: str | None = None) -> int:
     """Run the annotation window on the store at `db` (None: the default); return the exit code."""
+    problem = xcb_problem()
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 3
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
