@@ -67,12 +67,28 @@ def _on_sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _refuse_non_sqlite_file(path: Path) -> None:
+    # SQLite would take over a short non-database file as an empty database; never touch one.
+    try:
+        with path.open("rb") as f:
+            header = f.read(16)
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot open the store ({exc.strerror})") from None
+    if header and header != b"SQLite format 3\x00":
+        raise StoreError(
+            f"{path}: cannot open the store (not a SQLite database); it was not touched"
+        )
+
+
 def create_store_engine(url: URL | str, *, echo: bool = False) -> Engine:
     """Create the engine for a store URL; SQLite gets foreign keys, WAL, sync and busy timeout."""
     url = make_url(url) if isinstance(url, str) else url
     if is_sqlite(url):
         database = url.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
+            _refuse_non_sqlite_file(Path(database))
             parent = Path(database).parent
             try:
                 parent.mkdir(parents=True, exist_ok=True)

@@ -104,3 +104,13 @@ def test_not_a_database_is_a_clear_error(db_path: Path) -> None:
     db_path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StoreError, match="cannot open the store"):
         Store.open(db_path)
+
+
+@pytest.mark.parametrize(
+    "content", [b"x", b"hello world\n" * 3, b"SQLite format 2\x00" + b"0" * 200]
+)
+def test_short_or_foreign_files_are_never_taken_over(db_path: Path, content: bytes) -> None:
+    db_path.write_bytes(content)
+    with pytest.raises(StoreError, match="not a SQLite database"):
+        Store.open(db_path)
+    assert db_path.read_bytes() == content
