@@ -69,11 +69,11 @@ def _on_sqlite_begin(conn: Any) -> None:
 
 def _refuse_non_sqlite_file(path: Path) -> None:
     # SQLite would take over a short non-database file as an empty database; never touch one.
+    if not path.is_file():
+        return
     try:
         with path.open("rb") as f:
             header = f.read(16)
-    except FileNotFoundError:
-        return
     except OSError as exc:
         raise StoreError(f"{path}: cannot open the store ({exc.strerror})") from None
     if header and header != b"SQLite format 3\x00":

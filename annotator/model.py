@@ -27,7 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -276,21 +276,31 @@ class Bead(Base):
     )
 
 
-class Segment(Base):
-    """A sentence of one side, as a stand-off character range; belongs to one bead once aligned."""
+class _SideRange:
+    """Columns of a stand-off range on one side of a layer's pair: layer, side, start, end."""
 
-    __tablename__ = "segments"
-    __table_args__ = (
-        CheckConstraint(f"side IN ({_values(Side)})", name="side"),
-        CheckConstraint("start_char >= 0 AND end_char > start_char", name="range"),
-        Index("ix_segments_layer_side_start", "layer_id", "side", "start_char"),
-    )
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[Any, ...]:
+        table = cls.__tablename__  # type: ignore[attr-defined]
+        return (
+            CheckConstraint(f"side IN ({_values(Side)})", name="side"),
+            CheckConstraint("start_char >= 0 AND end_char > start_char", name="range"),
+            Index(f"ix_{table}_layer_side_start", "layer_id", "side", "start_char"),
+        )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"))
     side: Mapped[str] = mapped_column(String(8))
     start: Mapped[int] = mapped_column("start_char", Integer)
     end: Mapped[int] = mapped_column("end_char", Integer)
+
+
+class Segment(_SideRange, Base):
+    """A sentence of one side, as a stand-off character range; belongs to one bead once aligned."""
+
+    __tablename__ = "segments"
+
     bead_id: Mapped[int | None] = mapped_column(
         ForeignKey("beads.id", ondelete="SET NULL"), index=True
     )
@@ -299,21 +309,11 @@ class Segment(Base):
     bead: Mapped[Bead | None] = relationship(back_populates="segments")
 
 
-class Mention(Base):
+class Mention(_SideRange, Base):
     """An entity mention: a labelled character range on one side, with its surface text."""
 
     __tablename__ = "mentions"
-    __table_args__ = (
-        CheckConstraint(f"side IN ({_values(Side)})", name="side"),
-        CheckConstraint("start_char >= 0 AND end_char > start_char", name="range"),
-        Index("ix_mentions_layer_side_start", "layer_id", "side", "start_char"),
-    )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"))
-    side: Mapped[str] = mapped_column(String(8))
-    start: Mapped[int] = mapped_column("start_char", Integer)
-    end: Mapped[int] = mapped_column("end_char", Integer)
     label: Mapped[str] = mapped_column(String(64))
     surface: Mapped[str] = mapped_column(Text)
     no_counterpart: Mapped[bool] = mapped_column(Boolean, default=False)
