@@ -260,3 +260,101 @@ def layer_progress(session: Session, layer: Layer) -> LayerProgress:
         mentions=count(select(func.count()).where(Mention.layer_id == layer.id)),
         links=count(select(func.count()).where(Link.layer_id == layer.id)),
     )
+
+
+@dataclass(frozen=True)
+class SentenceRef:
+    """One sentence of a layer: its id, its 0-based number on its side, and its text range."""
+
+    id: int
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class BeadRow:
+    """One alignment row: the bead (None when the layer is unaligned) and each side's sentences."""
+
+    bead_id: int | None
+    status: str
+    score: float | None
+    source: tuple[SentenceRef, ...]
+    target: tuple[SentenceRef, ...]
+
+    def side(self, side: Side | str) -> tuple[SentenceRef, ...]:
+        """Return the sentences on one side."""
+        return self.source if Side(side) is Side.SOURCE else self.target
+
+
+def count_rows(session: Session, layer: Layer) -> int:
+    """Return how many rows the layer has: its beads, or its longer side when unaligned."""
+    beads = session.scalar(select(func.count()).where(Bead.layer_id == layer.id)) or 0
+    if beads:
+        return int(beads)
+    per_side = session.execute(
+        select(func.count()).where(Segment.layer_id == layer.id).group_by(Segment.side)
+    ).scalars().all()
+    return max(per_side, default=0)
+
+
+def _sentences_before(session: Session, layer: Layer, side: Side, start: int) -> int:
+    return int(session.scalar(select(func.count()).where(
+        Segment.layer_id == layer.id, Segment.side == side.value, Segment.start < start)) or 0)
+
+
+def bead_rows(session: Session, layer: Layer, offset: int = 0, limit: int | None = None
+              ) -> list[BeadRow]:
+    """Return rows offset..offset+limit in order: one per bead, or per sentence index if unaligned."""
+    beads = session.execute(
+        select(Bead.id, Bead.status, Bead.score).where(Bead.layer_id == layer.id)
+        .order_by(Bead.position).offset(offset).limit(limit)
+    ).all()
+    if not beads:
+        return _unaligned_rows(session, layer, offset, limit)
+    members: dict[int, tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]] = {
+        b.id: ([], []) for b in beads
+    }
+    segs = session.execute(
+        select(Segment.bead_id, Segment.side, Segment.id, Segment.start, Segment.end)
+        .where(Segment.bead_id.in_(list(members)))
+        .order_by(Segment.start)
+    ).all()
+    first: dict[str, int] = {}
+    for bead_id, side, seg_id, start, end in segs:
+        assert bead_id is not None
+        members[bead_id][0 if side == Side.SOURCE.value else 1].append((seg_id, start, end))
+        first[side] = min(first.get(side, start), start)
+    counters = [
+        _sentences_before(session, layer, side, first[side.value]) if side.value in first else 0
+        for side in Side
+    ]
+    rows = []
+    for b in beads:
+        sides = []
+        for k in (0, 1):
+            refs = []
+            for seg_id, start, end in members[b.id][k]:
+                refs.append(SentenceRef(seg_id, counters[k], start, end))
+                counters[k] += 1
+            sides.append(tuple(refs))
+        rows.append(BeadRow(b.id, b.status, b.score, sides[0], sides[1]))
+    return rows
+
+
+def _unaligned_rows(session: Session, layer: Layer, offset: int, limit: int | None
+                    ) -> list[BeadRow]:
+    per_side = []
+    for side in Side:
+        found = session.execute(
+            select(Segment.id, Segment.start, Segment.end)
+            .where(Segment.layer_id == layer.id, Segment.side == side.value)
+            .order_by(Segment.start).offset(offset).limit(limit)
+        ).all()
+        per_side.append([SentenceRef(i, offset + k, s, e) for k, (i, s, e) in enumerate(found)])
+    src, tgt = per_side
+    return [
+        BeadRow(None, BeadStatus.AUTOMATIC.value, None, tuple(src[i : i + 1]),
+                tuple(tgt[i : i + 1]))
+        for i in range(max(len(src), len(tgt)))
+    ]

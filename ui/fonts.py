@@ -1,0 +1,61 @@
+"""Bundled fonts: registered at start-up so Arabic and Latin text never depend on the machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import fontpkg_noto_sans
+import fontpkg_noto_sans_arabic
+from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+
+BUNDLED = (fontpkg_noto_sans, fontpkg_noto_sans_arabic)
+DEFAULT_POINT_SIZE = 13
+_registered: list[str] = []
+
+
+class FontError(RuntimeError):
+    """A bundled font file could not be registered with Qt."""
+
+
+def register_bundled_fonts() -> list[str]:
+    """Register the bundled font files with Qt once and return their family names in order."""
+    if _registered:
+        return list(_registered)
+    for package in BUNDLED:
+        files = sorted(Path(package.ROOT, "files").glob("*.ttf"))
+        if not files:
+            raise FontError(f"{package.__name__}: no font file found")
+        for path in files:
+            font_id = QFontDatabase.addApplicationFont(str(path))
+            if font_id < 0:
+                raise FontError(f"{path}: Qt could not load this font")
+            for family in QFontDatabase.applicationFontFamilies(font_id):
+                if family not in _registered:
+                    _registered.append(family)
+    return list(_registered)
+
+
+def text_font(point_size: int = DEFAULT_POINT_SIZE) -> QFont:
+    """Return the font for document text: Noto Sans, falling back to Noto Sans Arabic."""
+    families = register_bundled_fonts()
+    font = QFont()
+    font.setFamilies(families)
+    font.setPointSize(point_size)
+    return font
+
+
+def unsupported_characters(text: str, font: QFont, sample: int = 20_000) -> list[str]:
+    """Return the distinct characters of `text` (up to `sample`) that no font in the chain has."""
+    families = [*font.families(), QFont().defaultFamily()]
+    raws = []
+    for family in families:
+        candidate = QFont(font)
+        candidate.setFamilies([family])
+        raws.append(QRawFont.fromFont(candidate))
+    missing = []
+    for ch in sorted(set(text[:sample])):
+        if ch.isspace() or not ch.isprintable() or ch in missing:
+            continue
+        if not any(raw.isValid() and raw.supportsCharacter(ch) for raw in raws):
+            missing.append(ch)
+    return missing
