@@ -305,7 +305,7 @@ def _sentences_before(session: Session, layer: Layer, side: Side, start: int) ->
 
 def bead_rows(session: Session, layer: Layer, offset: int = 0, limit: int | None = None
               ) -> list[BeadRow]:
-    """Return rows offset..offset+limit in order: one per bead, or per sentence index if unaligned."""
+    """Return rows offset..offset+limit: one per bead, or per sentence index if unaligned."""
     beads = session.execute(
         select(Bead.id, Bead.status, Bead.score).where(Bead.layer_id == layer.id)
         .order_by(Bead.position).offset(offset).limit(limit)

@@ -57,3 +57,16 @@ def seed_pair_id(store: Store, project_id: int) -> int:
         assert project is not None
         report = import_pairs(session, project, [seed_files()], "tester")
         return report.imported[0][0]
+
+
+@pytest.fixture(autouse=True)
+def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A modal dialog would hang a headless run: fail instead (tests that expect one patch it)."""
+    from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"unexpected dialog: {args[1:3]}")
+
+    for name in ("warning", "critical", "information", "question"):
+        monkeypatch.setattr(QMessageBox, name, refuse)
+    monkeypatch.setattr(QInputDialog, "getText", refuse)

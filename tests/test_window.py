@@ -1,48 +1,290 @@
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import select
 
 from annotator.demo import DEMO_PROJECT, ensure_demo_project
+from annotator.model import AuditEvent, Layer, Link, Mention, Side
 from annotator.store import Store
+from tests.ui_helpers import drag
+from ui import app as app_module
 from ui.main_window import MainWindow
+from ui.settings import Settings
+
+AR, EN = Side.TARGET, Side.SOURCE
 
 
-def test_first_start_imports_the_demo_pair_once(store: Store) -> None:
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+
+
+@pytest.fixture
+def window(store: Store, qtbot: QtBot, settings: Settings) -> Iterator[MainWindow]:
     pair_id = ensure_demo_project(store, "tester")
-    assert pair_id == 1
-    assert ensure_demo_project(store, "tester") is None  # not again on the next start
+    w = MainWindow(store, "Alice", settings)
+    qtbot.addWidget(w)
+    w.resize(1700, 1000)
+    w.show()
+    qtbot.waitExposed(w)
+    w.open_pair(pair_id)
+    assert w.view is not None
+    w.view.grab()
+    yield w
 
 
-def test_window_shows_the_seed_pair_side_by_side(store: Store, qtbot: QtBot) -> None:
-    pair_id = ensure_demo_project(store, "tester")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
+def span(w: MainWindow, side: Side, needle: str, nth: int = 0) -> tuple[int, int]:
+    assert w.view is not None
+    text = w.view.model.texts[side]
+    start = -1
+    for _ in range(nth + 1):
+        start = text.index(needle, start + 1)
+    return start, start + len(needle)
+
+
+def mentions(store: Store, layer_id: int) -> list[tuple[str, int, int, str, str]]:
+    with store.read() as session:
+        return [
+            (m.side, m.start, m.end, m.label, m.surface)
+            for m in session.scalars(
+                select(Mention)
+                .where(Mention.layer_id == layer_id)
+                .order_by(Mention.side, Mention.start)
+            )
+        ]
+
+
+def links(store: Store, layer_id: int) -> list[tuple[str, str]]:
+    with store.read() as session:
+        return [
+            (k.source_mention.surface, k.target_mention.surface)
+            for k in session.scalars(select(Link).where(Link.layer_id == layer_id))
+        ]
+
+
+def tag(
+    qtbot: QtBot,
+    w: MainWindow,
+    side: Side,
+    needle: str,
+    key: str,
+    modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier,
+    nth: int = 0,
+) -> None:
+    assert w.view is not None
+    start, end = span(w, side, needle, nth)
+    drag(qtbot, w.view, side, start, end)
+    assert w.view.selection is not None
+    qtbot.keyClick(w.view, key, modifier)
+
+
+def test_first_start_asks_who_you_are(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("  Layla ", True))
+    assert app_module.ask_identity() == "Layla"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("", False))
+    assert app_module.ask_identity() is None
+
+
+def test_window_opens_your_own_layer(window: MainWindow, store: Store) -> None:
+    with store.read() as session:
+        layer = session.get(Layer, window.layer_id)
+        assert layer.kind == "annotator" and layer.annotator.name == "Alice"
     top = window.navigator.topLevelItem(0)
-    assert top.text(0) == DEMO_PROJECT and top.child(0).text(0) == "austin-gallant-call"
-    window.open_pair(pair_id)
-    src, tgt = window.source_pane, window.target_pane
-    assert src.text.document().blockCount() == 2 * 13 - 1
-    assert tgt.text.document().blockCount() == 2 * 9 - 1
-    assert tgt.text.layoutDirection() == Qt.LayoutDirection.RightToLeft
-    assert src.text.layoutDirection() == Qt.LayoutDirection.LeftToRight
-    option = tgt.text.document().defaultTextOption()
-    assert option.textDirection() == Qt.LayoutDirection.RightToLeft
-    assert "لويد أوستن" in tgt.text.toPlainText()
-    assert tgt.title.text() == "ar · austin-gallant-call.ar.txt · 9 sentences"
+    assert top.text(0) == DEMO_PROJECT
+    owners = [top.child(0).child(i).text(0) for i in range(top.child(0).childCount())]
+    assert owners == ["automatic", "Alice"]
 
 
-def test_clicking_a_pair_in_the_navigator_opens_it(store: Store, qtbot: QtBot) -> None:
-    ensure_demo_project(store, "tester")
-    window = MainWindow(store)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    assert window.current_pair is None
-    item = window.navigator.topLevelItem(0).child(0)
-    rect = window.navigator.visualItemRect(item)
-    qtbot.mouseClick(window.navigator.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    assert window.current_pair == 1
-    assert "austin-gallant-call" in window.statusBar().currentMessage()
+def test_tag_an_arabic_name_with_its_key(window: MainWindow, qtbot: QtBot, store: Store) -> None:
+    tag(qtbot, window, AR, "لويد أوستن", "p")
+    start, end = span(window, AR, "لويد أوستن")
+    assert mentions(store, window.layer_id) == [("target", start, end, "PER", "لويد أوستن")]
+    with store.read() as session:
+        event = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+        assert event.actor == "Alice" and event.layer_id == window.layer_id
+
+
+def test_clitic_snapping_and_the_exact_modifier(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    tag(qtbot, window, AR, "وإسرائيل", "g")
+    tag(qtbot, window, AR, "لإيران", "g", Qt.KeyboardModifier.AltModifier)
+    got = {m[4] for m in mentions(store, window.layer_id)}
+    assert got == {"إسرائيل", "لإيران"}
+
+
+def test_english_selection_snaps_to_whole_words(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    tag(qtbot, window, EN, "loyd Aust", "p")
+    assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin"]
+
+
+def test_undo_and_redo_leave_the_store_identical(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    before = mentions(store, window.layer_id)
+    tag(qtbot, window, EN, "Hezbollah", "o")
+    tagged = mentions(store, window.layer_id)
+    assert len(tagged) == 1
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert mentions(store, window.layer_id) == before
+    qtbot.keyClick(
+        window.view,
+        Qt.Key.Key_Z,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert mentions(store, window.layer_id) == tagged
+
+
+def test_change_label_resize_and_delete_from_the_keyboard(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    mention_id = window.active_mention
+    assert mention_id is not None
+    qtbot.keyClick(window.view, "o")  # a label key on the active mention relabels it
+    assert mentions(store, window.layer_id)[0][3] == "ORG"
+    qtbot.keyClick(window.view, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
+    assert mentions(store, window.layer_id)[0][4] == "Lloyd Austi"
+    qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    assert mentions(store, window.layer_id)[0][4] == "Lloyd Austin"
+    qtbot.keyClick(window.view, Qt.Key.Key_Delete)
+    assert mentions(store, window.layer_id) == []
+
+
+def test_arabic_mention_edges_follow_the_screen(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    tag(qtbot, window, AR, "لويد أوستن", "p")
+    qtbot.keyClick(window.view, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
+    # in a right-to-left pane the far edge moving right means the mention gets shorter
+    assert mentions(store, window.layer_id)[0][4] == "لويد أوست"
+
+
+def test_suggested_counterpart_is_accepted_with_one_key(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    assert window.suggestions and window.suggestions[0].surface == "لويد أوستن"
+    with store.read() as session:  # a suggestion is never saved unless accepted
+        assert session.scalars(select(Mention)).all().__len__() == 1
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert links(store, window.layer_id) == [("Lloyd Austin", "لويد أوستن")]
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert links(store, window.layer_id) == []
+    assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin"]
+
+
+def test_link_by_clicking_and_no_counterpart(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    tag(qtbot, window, EN, "Hezbollah", "o")
+    en_id = window.active_mention
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    tag(qtbot, window, AR, "حزب الله", "o")
+    ar_id = window.active_mention
+    window.activate_mention(en_id)
+    qtbot.keyClick(window.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    start, _ = span(window, AR, "حزب الله")
+    qtbot.mouseClick(
+        window.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=window.view.char_box(AR, start + 1).center().toPoint(),
+    )
+    assert window.active_mention == ar_id
+    assert links(store, window.layer_id) == [("Hezbollah", "حزب الله")]
+    tag(qtbot, window, EN, "Thursday", "d")
+    qtbot.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    with store.read() as session:
+        assert session.get(Mention, window.active_mention).no_counterpart
+
+
+def test_tag_all_occurrences_is_one_undoable_step(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    assert window.view is not None
+    start = span(window, AR, "أمن إسرائيل")[0] + len("أمن ")
+    drag(qtbot, window.view, AR, start, start + len("إسرائيل"))
+    qtbot.keyClick(window.view, "g")
+    qtbot.keyClick(window.view, Qt.Key.Key_T, Qt.KeyboardModifier.ControlModifier)
+    text = window.view.model.texts[AR]
+    tagged = mentions(store, window.layer_id)
+    assert len(tagged) >= 6
+    for _side, start, end, label, surface in tagged:
+        assert surface == "إسرائيل" == text[start:end] and label == "GPE"
+        assert text[end : end + 1] in " ،.\n"  # never inside a longer word (الإسرائيلية)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(mentions(store, window.layer_id)) == 1
+
+
+def test_font_size_is_adjustable_and_remembered(
+    window: MainWindow, qtbot: QtBot, settings: Settings
+) -> None:
+    size = window.view.point_size()
+    qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.point_size() == size + 1
+    assert Settings(settings.q).point_size == size + 1
+
+
+def test_help_overlay_lists_the_shortcuts(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)
+    assert window.help.isVisible()
+    described = " ".join(window.help.labels())
+    for words in ("Undo", "Redo", "Link", "no counterpart", "all occurrences", "Delete"):
+        assert words in described
+    qtbot.keyClick(window.help, Qt.Key.Key_Escape)
+    assert not window.help.isVisible()
+
+
+def test_missing_font_is_a_warning_not_boxes(
+    store: Store,
+    project_id: int,
+    qtbot: QtBot,
+    settings: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from annotator.importing import PairFiles, import_pairs
+    from annotator.model import Project
+
+    (tmp_path / "x.en.txt").write_text("Phoenician 𐤀𐤁𐤂 letters.", "utf-8")
+    (tmp_path / "x.ar.txt").write_text("حروف فينيقية.", "utf-8")
+    with store.write() as session:
+        project = session.get(Project, project_id)
+        pair_id = import_pairs(
+            session,
+            project,
+            [PairFiles("x", tmp_path / "x.en.txt", tmp_path / "x.ar.txt")],
+            "tester",
+        ).imported[0][0]
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
+    w = MainWindow(store, "Alice", settings)
+    qtbot.addWidget(w)
+    w.open_pair(pair_id)
+    assert len(warned) == 1 and "𐤀" in warned[0]
+
+
+def test_a_stale_window_gets_a_conflict_not_a_lost_edit(
+    window: MainWindow, qtbot: QtBot, store: Store, settings: Settings
+) -> None:
+    other = MainWindow(store, "Alice", settings)  # the same person in a second window
+    qtbot.addWidget(other)
+    other.resize(1700, 1000)
+    other.show()
+    other.open_pair(window.pair_id)
+    other.view.grab()
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    tag(qtbot, other, EN, "Yoav Gallant", "p")  # other's copy of the layer is stale
+    assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin"]
+    assert "changed by someone else" in other.statusBar().currentMessage()
+    assert "Lloyd Austin" in [m.surface for m in other.mentions.values()]  # reloaded
+    tag(qtbot, other, EN, "Yoav Gallant", "p")  # and works again after the reload
+    assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin", "Yoav Gallant"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from annotator.audit import command_line_actor
 from annotator.demo import ensure_demo_project
@@ -12,6 +12,19 @@ from annotator.errors import AnnotatorError
 from annotator.store import Store
 from ui.main_window import MainWindow
 from ui.platform_check import xcb_problem
+from ui.settings import Settings
+
+
+def ask_identity() -> str | None:
+    """Ask on first start who is annotating; every action is recorded under that name."""
+    default = command_line_actor().replace(" (command line)", "")
+    name, ok = QInputDialog.getText(
+        None,
+        "Who are you?",
+        "Your name as an annotator (every change you make is recorded under it):",
+        text=default,
+    )
+    return name.strip() if ok and name.strip() else None
 
 
 def launch(db: str | None = None, pair_id: int | None = None, user: str | None = None) -> int:
@@ -23,14 +36,18 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
+    settings = Settings()
+    name = user or settings.annotator_name or ask_identity()
+    if not name:
+        return 0
+    settings.annotator_name = name
     try:
         store = Store.open(db)
-        actor = user or command_line_actor().replace(" (command line)", "")
-        demo_pair = ensure_demo_project(store, actor)
+        demo_pair = ensure_demo_project(store, name)
     except AnnotatorError as exc:
         QMessageBox.critical(None, "annotator", str(exc))
         return exc.exit_code
-    window = MainWindow(store)
+    window = MainWindow(store, name, settings)
     window.show()
     start = pair_id if pair_id is not None else demo_pair
     if start is not None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 
 import fontpkg_noto_sans
 import fontpkg_noto_sans_arabic
-from PySide6.QtGui import QFont, QFontDatabase, QRawFont
+from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 
 BUNDLED = (fontpkg_noto_sans, fontpkg_noto_sans_arabic)
 DEFAULT_POINT_SIZE = 13
@@ -47,15 +48,11 @@ def text_font(point_size: int = DEFAULT_POINT_SIZE) -> QFont:
 def unsupported_characters(text: str, font: QFont, sample: int = 20_000) -> list[str]:
     """Return the distinct characters of `text` (up to `sample`) that no font in the chain has."""
     families = [*font.families(), QFont().defaultFamily()]
-    raws = []
-    for family in families:
-        candidate = QFont(font)
-        candidate.setFamilies([family])
-        raws.append(QRawFont.fromFont(candidate))
-    missing = []
+    metrics = [QFontMetrics(QFont(family)) for family in families]
+    missing: list[str] = []
     for ch in sorted(set(text[:sample])):
-        if ch.isspace() or not ch.isprintable() or ch in missing:
+        if ch.isspace() or not ch.isprintable() or unicodedata.category(ch) == "Cf":
             continue
-        if not any(raw.isValid() and raw.supportsCharacter(ch) for raw in raws):
+        if not any(m.inFontUcs4(ord(ch)) for m in metrics):
             missing.append(ch)
     return missing
