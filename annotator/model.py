@@ -98,6 +98,11 @@ def _values(e: type[enum.StrEnum]) -> str:
     return ", ".join(f"'{m.value}'" for m in e)
 
 
+# Undo re-inserts deleted rows under their old ids; SQLite must never hand such an id to
+# another row meanwhile (its default reuses the largest freed id). Revision 0003.
+_NEVER_REUSE_IDS = {"sqlite_autoincrement": True}
+
+
 class Project(Base):
     """A corpus of document pairs sharing a language pair and an entity label schema."""
 
@@ -262,6 +267,7 @@ class Bead(Base):
     __table_args__ = (
         CheckConstraint(f"status IN ({_values(BeadStatus)})", name="status"),
         Index("ix_beads_layer_position", "layer_id", "position"),
+        _NEVER_REUSE_IDS,
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -287,6 +293,7 @@ class _SideRange:
             CheckConstraint(f"side IN ({_values(Side)})", name="side"),
             CheckConstraint("start_char >= 0 AND end_char > start_char", name="range"),
             Index(f"ix_{table}_layer_side_start", "layer_id", "side", "start_char"),
+            _NEVER_REUSE_IDS,
         )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -326,7 +333,7 @@ class Link(Base):
     """A cross-lingual link between a source-side mention and its target-side counterpart."""
 
     __tablename__ = "links"
-    __table_args__ = (UniqueConstraint("source_mention_id", "target_mention_id"),)
+    __table_args__ = (UniqueConstraint("source_mention_id", "target_mention_id"), _NEVER_REUSE_IDS)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"), index=True)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from annotator.commands import Batch, Changes, Command, Editor, SetLayerStatus
 from annotator.commands_entities import (
@@ -472,15 +472,32 @@ def test_redo_keeps_the_id_when_larger_ids_exist(
     assert set(dump(store, editor.layer_id)["mentions"]) == {mention_id}
 
 
-def test_restoring_an_id_taken_meanwhile_is_a_conflict(
+def test_ids_freed_by_undo_are_never_handed_out_again(
     editor: Editor, store: Store, seed_pair_id: int
 ) -> None:
     mention_id = tag(editor, seed_pair_id, "source", "Gaza")
     editor.undo()
     bob_layer, bob = annotator_layer(store, seed_pair_id, "Bob")
     bob_mention = tag(Editor(store, bob_layer, bob), seed_pair_id, "source", "Gaza")
-    # SQLite (no AUTOINCREMENT) hands the freed largest id out again, to another layer here.
-    assert bob_mention == mention_id
+    assert bob_mention != mention_id  # AUTOINCREMENT (revision 0003): SQLite never reuses it
+    editor.redo()
+    assert mention_id in dump(store, editor.layer_id)["mentions"]
+
+
+def test_restoring_an_id_taken_meanwhile_is_a_conflict(
+    editor: Editor, store: Store, seed_pair_id: int
+) -> None:
+    mention_id = tag(editor, seed_pair_id, "source", "Gaza")
+    editor.undo()
+    with store.write() as session:  # something outside the editor takes the id anyway
+        session.execute(
+            text(
+                "INSERT INTO mentions (id, layer_id, side, start_char, end_char, label, surface, "
+                "no_counterpart, created_at) VALUES (:id, :layer, 'source', 0, 6, 'MISC', "
+                "'Austin', 0, '2026-01-01')"
+            ),
+            {"id": mention_id, "layer": editor.layer_id},
+        )
     before = dump(store, editor.layer_id)
     with pytest.raises(ConflictError, match=f"mention {mention_id} cannot be restored"):
         editor.redo()

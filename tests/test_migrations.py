@@ -67,6 +67,20 @@ def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
                 "(1, 'source', 0, 3), (1, 'target', 0, 6)"
             )
         )
+        conn.execute(
+            text(
+                "INSERT INTO mentions (id, layer_id, side, start_char, end_char, label, "
+                "surface, no_counterpart, created_at) VALUES "
+                "(7, 1, 'source', 0, 2, 'MISC', 'Hi', 0, 'x'), "
+                "(9, 1, 'target', 0, 5, 'MISC', 'مرحبا', 0, 'x')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO links (layer_id, source_mention_id, target_mention_id, created_at) "
+                "VALUES (1, 7, 9, 'x')"
+            )
+        )
     engine.dispose()
     store = Store.open(db_path)
     assert store.migration.before == "0001" and store.migration.after == head_revision()
@@ -74,6 +88,15 @@ def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
         assert conn.execute(text("SELECT count(*) FROM segments")).scalar() == 2
         assert conn.execute(text("SELECT count(*) FROM layers")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM embedding_cache")).scalar() == 0
+        # the table rebuilds of 0003 ran with foreign keys off: no cascade emptied the links
+        assert conn.execute(
+            text("SELECT source_mention_id, target_mention_id FROM links")
+        ).all() == [(7, 9)]
+        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+        schema = conn.execute(
+            text("SELECT sql FROM sqlite_master WHERE name = 'mentions'")
+        ).scalar()
+        assert "AUTOINCREMENT" in schema and "ck_mentions_range" in schema
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     store.close()
 

@@ -288,3 +288,39 @@ def test_a_stale_window_gets_a_conflict_not_a_lost_edit(
     assert "Lloyd Austin" in [m.surface for m in other.mentions.values()]  # reloaded
     tag(qtbot, other, EN, "Yoav Gallant", "p")  # and works again after the reload
     assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin", "Yoav Gallant"]
+
+
+def test_select_and_tag_from_the_keyboard_alone(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    view = window.view
+    assert view is not None
+    start, end = span(window, AR, "لويد أوستن")
+    view.setFocus()
+    view.set_caret(AR, start)
+    # in the right-to-left pane, Left moves forward in the text: two words with Ctrl+Shift
+    qtbot.keyClick(
+        view,
+        Qt.Key.Key_Left,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    qtbot.keyClick(
+        view,
+        Qt.Key.Key_Left,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert view.selection == (AR, start, end)
+    qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # one back
+    assert view.selection == (AR, start, end - 1)
+    qtbot.keyClick(view, Qt.Key.Key_Left, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(view, "p")
+    assert mentions(store, window.layer_id) == [("target", start, end, "PER", "لويد أوستن")]
+    # Tab goes to the other pane, Home/End and Down move by sentence
+    qtbot.keyClick(view, Qt.Key.Key_Tab)
+    assert view.caret is not None and view.caret[0] is EN
+    first = view.model.row(0).source[0]
+    view.set_caret(EN, first.start)
+    qtbot.keyClick(view, Qt.Key.Key_End, Qt.KeyboardModifier.ShiftModifier)
+    assert view.selection == (EN, first.start, first.end)
+    qtbot.keyClick(view, Qt.Key.Key_Down)
+    assert view.caret == (EN, view.model.row(0).source[1].start)

@@ -157,6 +157,8 @@ class PairView(QAbstractScrollArea):
         self._placed: list[tuple[int, float, RowGeometry]] = []
         self.highlights: list[Highlight] = []
         self.selection: tuple[Side, int, int] | None = None
+        self.caret: tuple[Side, int] | None = None
+        self._anchor: tuple[Side, int] | None = None
         self._press: Hit | None = None
         self._paragraph_starts = {
             side: {s for s, _ in paragraph_spans(model.texts[side])} for side in Side
@@ -452,6 +454,12 @@ class PairView(QAbstractScrollArea):
         self._press = hit
         clicked = self._highlight_at(hit, event.position()) if hit is not None else None
         self._set_selection(None)
+        if hit is not None:
+            block = self._block(hit)
+            line = block.layout.lineAt(hit.line)
+            unit = line.xToCursor(hit.x)
+            self.caret = (hit.side, block.ref.start + block.units.to_code_point(unit))
+            self._anchor = self.caret
         if clicked is not None:
             self.highlight_clicked.emit(clicked)
 
@@ -560,7 +568,97 @@ class PairView(QAbstractScrollArea):
         bar.setValue(bar.value() + steps)
         event.accept()
 
+    # --- keyboard: a caret per view, selection with Shift
+
+    def _sentences(self, side: Side) -> list[SentenceRef]:
+        """Return the side's sentences of the rows around the caret (cached rows only)."""
+        refs: list[SentenceRef] = []
+        for row in range(self.model.rowCount()):
+            refs.extend(self.model.row(row).side(side))
+        return refs
+
+    def _sentence_at(self, side: Side, offset: int) -> tuple[int, SentenceRef] | None:
+        for row in range(self.model.rowCount()):
+            for ref in self.model.row(row).side(side):
+                if ref.start <= offset <= ref.end:
+                    return row, ref
+        return None
+
+    def set_caret(self, side: Side, offset: int, extend: bool = False) -> None:
+        """Move the caret to a document offset; with `extend`, select from the anchor to it."""
+        if not extend or self.caret is None or self.caret[0] is not side:
+            self._anchor = (side, offset)
+        self.caret = (side, offset)
+        anchor = self._anchor[1]
+        if extend and anchor != offset:
+            self._set_selection((side, min(anchor, offset), max(anchor, offset)))
+        elif not extend:
+            self._set_selection(None)
+        found = self._sentence_at(side, offset)
+        if found is not None and found[0] not in self.rows_on_screen()[:-1]:
+            self.scroll_to_row(found[0])
+        self.viewport().update()
+
+    def _move(self, event: QKeyEvent) -> bool:
+        key = event.key()
+        mods = event.modifiers()
+        if mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):
+            return False
+        extend = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        by_word = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        if self.caret is None:
+            if self.model.rowCount() == 0:
+                return False
+            first = self.model.row(self.verticalScrollBar().value())
+            refs = first.source or first.target
+            side = Side.SOURCE if first.source else Side.TARGET
+            self.caret = (side, refs[0].start)
+            self._anchor = self.caret
+        side, offset = self.caret
+        text = self.model.texts[side]
+        found = self._sentence_at(side, offset)
+        if found is None:
+            return False
+        row, ref = found
+        rtl = self.model.direction(side) == "rtl"
+        if key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            forward = (key == Qt.Key.Key_Right) != rtl
+            if by_word and forward:
+                match = _WORD.search(text, offset, ref.end)
+                target = match.end() if match is not None else ref.end
+            elif by_word:
+                starts = [m.start() for m in _WORD.finditer(text, ref.start, offset)]
+                target = starts[-1] if starts else ref.start
+            else:
+                target = offset + (1 if forward else -1)
+            target = max(0, min(len(text), target))
+        elif key in (Qt.Key.Key_Home, Qt.Key.Key_End):
+            target = ref.start if key == Qt.Key.Key_Home else ref.end
+        elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
+            refs = self._sentences(side)
+            index = next(i for i, r in enumerate(refs) if r.id == ref.id)
+            index = max(0, min(len(refs) - 1, index + (1 if key == Qt.Key.Key_Down else -1)))
+            target = refs[index].start
+        elif key == Qt.Key.Key_Tab and not extend:
+            other = Side.TARGET if side is Side.SOURCE else Side.SOURCE
+            data = self.model.row(row)
+            refs = data.side(other)
+            if not refs:
+                return True
+            self.set_caret(other, refs[0].start)
+            return True
+        else:
+            return False
+        self.set_caret(side, target, extend)
+        return True
+
+    def focusNextPrevChild(self, next: bool) -> bool:
+        return False  # Tab switches panes inside the view instead of leaving it
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._move(event):
+            event.accept()
+            return
         bar = self.verticalScrollBar()
         key = event.key()
         if key == Qt.Key.Key_PageDown:
