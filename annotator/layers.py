@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead, check_partition
 from annotator.audit import record
-from annotator.errors import InputError
+from annotator.errors import InputError, IntegrityError
 from annotator.invariants import check_layer_alignment
 from annotator.model import (
     Annotator,
@@ -63,8 +63,14 @@ def replace_segmentation(session: Session, layer: Layer, side: Side, spans: Sequ
     """Replace one side's sentences of a layer and clear its alignment (beads hold sentences)."""
     clear_alignment(session, layer)
     session.execute(delete(Segment).where(Segment.layer_id == layer.id, Segment.side == side.value))
-    session.add_all(Segment(layer=layer, side=side.value, start=s, end=e) for s, e in spans)
-    session.flush()
+    length = layer.pair.document(side).char_count
+    for start, end in spans:  # a bulk insert skips the flush checks: check ranges here
+        if not 0 <= start < end <= length:
+            raise IntegrityError(
+                f"sentence range [{start}, {end}) is outside the text (0..{length}) or empty")
+    if spans:
+        session.execute(insert(Segment), [
+            {"layer_id": layer.id, "side": side.value, "start": s, "end": e} for s, e in spans])
     session.expire(layer, ["segments", "beads"])
     check_layer_alignment(session, layer.id)
 
@@ -98,15 +104,14 @@ def replace_alignment(
     tgt_ids = segment_ids(session, layer, Side.TARGET)
     check_partition(beads, len(src_ids), len(tgt_ids))
     clear_alignment(session, layer)
-    rows = [
-        Bead(layer=layer, position=i, status=status.value, score=b.score)
-        for i, b in enumerate(beads)
-    ]
-    session.add_all(rows)
-    session.flush()
+    bead_ids = list(session.scalars(
+        insert(Bead).returning(Bead.id, sort_by_parameter_order=True),
+        [{"layer_id": layer.id, "position": i, "status": status.value, "score": b.score}
+         for i, b in enumerate(beads)],
+    )) if beads else []
     assignments = [
-        {"id": ids[k], "bead_id": row.id}
-        for row, bead in zip(rows, beads, strict=True)
+        {"id": ids[k], "bead_id": bead_id}
+        for bead_id, bead in zip(bead_ids, beads, strict=True)
         for ids, indices in ((src_ids, bead.src), (tgt_ids, bead.tgt))
         for k in indices
     ]
@@ -158,43 +163,33 @@ def copy_layer(
 ) -> Layer:
     """Create a layer of the same pair holding a copy of the source layer's annotations."""
     layer = new_layer(session, source.pair, kind, annotator)
-    bead_map: dict[int, Bead] = {}
-    for bead in session.scalars(select(Bead).where(Bead.layer_id == source.id)):
-        bead_map[bead.id] = Bead(
-            layer=layer, position=bead.position, status=bead.status, score=bead.score
-        )
-    session.add_all(bead_map.values())
-    session.add_all(
-        Segment(
-            layer=layer,
-            side=s.side,
-            start=s.start,
-            end=s.end,
-            bead=bead_map[s.bead_id] if s.bead_id is not None else None,
-        )
-        for s in session.scalars(select(Segment).where(Segment.layer_id == source.id))
-    )
+    ids = {"new": layer.id, "old": source.id}
+    # Sentences and beads in bulk (tens of thousands in a long pair); beads keep positions,
+    # so each copied sentence finds its new bead by position.
+    session.execute(text(
+        "INSERT INTO beads (layer_id, position, status, score) "
+        "SELECT :new, position, status, score FROM beads WHERE layer_id = :old "
+        "ORDER BY position"), ids)
+    session.execute(text(
+        "INSERT INTO segments (layer_id, side, start_char, end_char, bead_id) "
+        "SELECT :new, s.side, s.start_char, s.end_char, nb.id FROM segments AS s "
+        "LEFT JOIN beads AS ob ON ob.id = s.bead_id "
+        "LEFT JOIN beads AS nb ON nb.layer_id = :new AND nb.position = ob.position "
+        "WHERE s.layer_id = :old ORDER BY s.side, s.start_char"), ids)
     mention_map: dict[int, Mention] = {}
     for m in session.scalars(select(Mention).where(Mention.layer_id == source.id)):
         mention_map[m.id] = Mention(
-            layer=layer,
-            side=m.side,
-            start=m.start,
-            end=m.end,
-            label=m.label,
-            surface=m.surface,
-            no_counterpart=m.no_counterpart,
+            layer=layer, side=m.side, start=m.start, end=m.end, label=m.label,
+            surface=m.surface, no_counterpart=m.no_counterpart,
         )
     session.add_all(mention_map.values())
     session.add_all(
-        Link(
-            layer=layer,
-            source_mention=mention_map[k.source_mention_id],
-            target_mention=mention_map[k.target_mention_id],
-        )
+        Link(layer=layer, source_mention=mention_map[k.source_mention_id],
+             target_mention=mention_map[k.target_mention_id])
         for k in session.scalars(select(Link).where(Link.layer_id == source.id))
     )
     session.flush()
+    session.expire(layer, ["segments", "beads"])
     check_layer_alignment(session, layer.id)
     return layer
 
@@ -358,3 +353,34 @@ def _unaligned_rows(session: Session, layer: Layer, offset: int, limit: int | No
                 tuple(tgt[i : i + 1]))
         for i in range(max(len(src), len(tgt)))
     ]
+
+
+def row_at(session: Session, layer: Layer, side: Side, offset: int) -> int | None:
+    """Return the row (0-based) whose sentence on `side` holds or precedes `offset`."""
+    found = session.execute(
+        select(Segment.start, Segment.bead_id)
+        .where(Segment.layer_id == layer.id, Segment.side == side.value, Segment.start <= offset)
+        .order_by(Segment.start.desc())
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    start, bead_id = found
+    if bead_id is None:
+        return _sentences_before(session, layer, side, start)
+    position = session.scalar(select(Bead.position).where(Bead.id == bead_id))
+    return int(session.scalar(select(func.count()).where(
+        Bead.layer_id == layer.id, Bead.position < position)) or 0)
+
+
+def neighbour_sentence(session: Session, layer: Layer, side: Side, offset: int, step: int
+                       ) -> Span | None:
+    """Return the range of the next (step 1) or previous (step -1) sentence from `offset`."""
+    query = select(Segment.start, Segment.end).where(
+        Segment.layer_id == layer.id, Segment.side == side.value)
+    if step > 0:
+        query = query.where(Segment.start > offset).order_by(Segment.start)
+    else:
+        query = query.where(Segment.end < offset).order_by(Segment.start.desc())
+    found = session.execute(query.limit(1)).first()
+    return (found[0], found[1]) if found is not None else None

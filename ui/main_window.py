@@ -601,15 +601,11 @@ class MainWindow(QMainWindow):
     def _aligned_window(self, mention: MentionInfo) -> tuple[int, int] | None:
         assert self.view is not None
         model = self.view.model
-        for row in range(model.rowCount()):
-            data = model.row(row)
-            refs = data.side(mention.side)
-            if any(r.start <= mention.start < r.end for r in refs):
-                others = data.side(self._other(mention.side))
-                if not others:
-                    return None
-                return others[0].start, others[-1].end
-        return None
+        row = model.row_at(mention.side, mention.start)
+        if row is None:
+            return None
+        others = model.row(row).side(self._other(mention.side))
+        return (others[0].start, others[-1].end) if others else None
 
     def _known_links(self) -> dict[str, set[str]]:
         known: dict[str, set[str]] = {}

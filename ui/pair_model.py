@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from annotator.layers import BeadRow, bead_rows, count_rows
+from annotator.layers import BeadRow, bead_rows, count_rows, neighbour_sentence, row_at
 from annotator.model import Document, DocumentPair, Layer, Side
 from annotator.store import Store
 
@@ -114,6 +114,20 @@ class PairRowsModel(QAbstractTableModel):
         else:
             self._chunks.move_to_end(key)
         return chunk[number - key * CHUNK]
+
+    def row_at(self, side: Side, offset: int) -> int | None:
+        """Return the row holding a side's document offset (asked of the store, not scanned)."""
+        with self.store.read() as session:
+            layer = session.get(Layer, self.layer_id)
+            assert layer is not None
+            return row_at(session, layer, side, offset)
+
+    def neighbour_sentence(self, side: Side, offset: int, step: int) -> tuple[int, int] | None:
+        """Return the next or previous sentence's range on a side."""
+        with self.store.read() as session:
+            layer = session.get(Layer, self.layer_id)
+            assert layer is not None
+            return neighbour_sentence(session, layer, side, offset, step)
 
     def sentence_text(self, side: Side, start: int, end: int) -> str:
         """Return a sentence's text with its inner newlines shown as spaces (same length)."""

@@ -570,18 +570,13 @@ class PairView(QAbstractScrollArea):
 
     # --- keyboard: a caret per view, selection with Shift
 
-    def _sentences(self, side: Side) -> list[SentenceRef]:
-        """Return the side's sentences of the rows around the caret (cached rows only)."""
-        refs: list[SentenceRef] = []
-        for row in range(self.model.rowCount()):
-            refs.extend(self.model.row(row).side(side))
-        return refs
-
     def _sentence_at(self, side: Side, offset: int) -> tuple[int, SentenceRef] | None:
-        for row in range(self.model.rowCount()):
-            for ref in self.model.row(row).side(side):
-                if ref.start <= offset <= ref.end:
-                    return row, ref
+        row = self.model.row_at(side, offset)
+        if row is None:
+            return None
+        for ref in self.model.row(row).side(side):
+            if ref.start <= offset <= ref.end:
+                return row, ref
         return None
 
     def set_caret(self, side: Side, offset: int, extend: bool = False) -> None:
@@ -635,10 +630,10 @@ class PairView(QAbstractScrollArea):
         elif key in (Qt.Key.Key_Home, Qt.Key.Key_End):
             target = ref.start if key == Qt.Key.Key_Home else ref.end
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
-            refs = self._sentences(side)
-            index = next(i for i, r in enumerate(refs) if r.id == ref.id)
-            index = max(0, min(len(refs) - 1, index + (1 if key == Qt.Key.Key_Down else -1)))
-            target = refs[index].start
+            step = 1 if key == Qt.Key.Key_Down else -1
+            found_range = self.model.neighbour_sentence(side, ref.start if step < 0 else ref.end,
+                                                        step)
+            target = found_range[0] if found_range is not None else offset
         elif key == Qt.Key.Key_Tab and not extend:
             other = Side.TARGET if side is Side.SOURCE else Side.SOURCE
             data = self.model.row(row)
