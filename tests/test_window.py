@@ -324,3 +324,20 @@ def test_select_and_tag_from_the_keyboard_alone(
     assert view.selection == (EN, first.start, first.end)
     qtbot.keyClick(view, Qt.Key.Key_Down)
     assert view.caret == (EN, view.model.row(0).source[1].start)
+
+
+def test_menus_are_not_repeated(window: MainWindow) -> None:
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles == ["Edit", "Go", "View"]
+
+
+def test_nested_and_overlapping_mentions_are_all_drawn(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    tag(qtbot, window, EN, "Austin", "m", Qt.KeyboardModifier.AltModifier, nth=1)
+    tag(qtbot, window, EN, "Secretary Lloyd", "m", Qt.KeyboardModifier.AltModifier)
+    drawn = {(h.start, h.end) for h in window.view.highlights if isinstance(h.key, int)}
+    stored = {(m[1], m[2]) for m in mentions(store, window.layer_id)}
+    assert len(stored) == 3 and drawn == stored

@@ -10,6 +10,7 @@ from annotator.audit import command_line_actor
 from annotator.demo import ensure_demo_project
 from annotator.errors import AnnotatorError
 from annotator.store import Store
+from ui.fonts import FontError, register_bundled_fonts
 from ui.main_window import MainWindow
 from ui.platform_check import xcb_problem
 from ui.settings import Settings
@@ -36,6 +37,10 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("annotator")
     app.setOrganizationName("annotator")
+    try:
+        register_bundled_fonts()
+    except FontError as exc:
+        QMessageBox.warning(None, "annotator", f"{exc}; Arabic may show as boxes")
     settings = Settings()
     name = user or settings.annotator_name or ask_identity()
     if not name:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -142,12 +143,14 @@ class MainWindow(QMainWindow):
         action.setShortcuts([QKeySequence(k) for k in sequences])
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         action.triggered.connect(slot)  # type: ignore[arg-type]
-        self.menus.setdefault(menu, self.menuBar().addMenu(menu)).addAction(action)
+        if menu not in self.menus:
+            self.menus[menu] = self.menuBar().addMenu(menu)
+        self.menus[menu].addAction(action)
         self.help.add(", ".join(QKeySequence(k).toString() for k in sequences), text)
         return action
 
     def _make_actions(self) -> None:
-        self.menus: dict[str, object] = {}
+        self.menus: dict[str, QMenu] = {}
         undo_action = self.undo_stack.createUndoAction(self, "Undo")
         undo_action.setShortcut(QKeySequence.StandardKey.Undo)
         redo_action = self.undo_stack.createRedoAction(self, "Redo")
@@ -671,7 +674,8 @@ class MainWindow(QMainWindow):
 
         link = _LinkToTagged(tag, mention.id, mention.side)
         self.suggestions = []
-        self.run(Batch(f"Tag and link “{mention.surface}” ↔ “{best.surface}”", [tag, link]))
+        if self.run(Batch(f"Tag and link “{mention.surface}” ↔ “{best.surface}”", [tag, link])):
+            self.statusBar().showMessage(f"linked “{mention.surface}” ↔ “{best.surface}”", 5000)
 
     def tag_all_occurrences(self) -> None:
         """Tag every untagged occurrence of the active mention's text on its side, as one step."""
