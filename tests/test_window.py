@@ -341,3 +341,46 @@ def test_nested_and_overlapping_mentions_are_all_drawn(
     drawn = {(h.start, h.end) for h in window.view.highlights if isinstance(h.key, int)}
     stored = {(m[1], m[2]) for m in mentions(store, window.layer_id)}
     assert len(stored) == 3 and drawn == stored
+
+
+SELECTIONS = [
+    (AR, "لويد أوستن"),
+    (AR, "للقرار الدولي 1701"),
+    (AR, "“دعم غزة والفلسطينيين”"),
+    (AR, "ل"),
+    (EN, "Lloyd Austin"),
+    (EN, "Resolution 1701"),
+    (EN, "“supporting Gaza and the Palestinians,”"),
+    (EN, "a"),
+]
+
+
+@pytest.mark.parametrize("reverse", [False, True], ids=["forward", "backward"])
+@pytest.mark.parametrize("side,needle", SELECTIONS)
+def test_each_selection_is_stored_exactly(
+    window: MainWindow, qtbot: QtBot, store: Store, side: Side, needle: str, reverse: bool
+) -> None:
+    start, end = span(window, side, needle)
+    drag(qtbot, window.view, side, start, end, reverse=reverse)
+    qtbot.keyClick(window.view, "m", Qt.KeyboardModifier.AltModifier)  # exact selection
+    assert mentions(store, window.layer_id) == [(side.value, start, end, "MISC", needle)]
+
+
+def test_multi_line_selection_is_stored_exactly(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    start = span(window, AR, "الحملة العسكرية")[0]
+    end = span(window, AR, "القتالية الكبرى")[1]
+    drag(qtbot, window.view, AR, start, end, reverse=True)
+    qtbot.keyClick(window.view, "e", Qt.KeyboardModifier.AltModifier)
+    text = window.view.model.texts[AR]
+    assert mentions(store, window.layer_id) == [("target", start, end, "EVENT", text[start:end])]
+
+
+def test_panels_are_reachable_from_the_keyboard(window: MainWindow, qtbot: QtBot) -> None:
+    qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    assert window.navigator.hasFocus()
+    qtbot.keyClick(window.navigator, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.labels.hasFocus()
+    qtbot.keyClick(window.labels, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.view.hasFocus()

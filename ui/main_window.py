@@ -227,6 +227,12 @@ class MainWindow(QMainWindow):
             "View",
         )
         self._action("Keyboard shortcuts", ["F1", "Ctrl+/"], self.help.toggle, "View")
+        self._action("Go to the navigator", "Ctrl+1", self.navigator.setFocus, "Go")
+        self._action("Go to the text", "Ctrl+2", self.focus_text, "Go")
+        self._action("Go to the label palette", "Ctrl+3", self.labels.setFocus, "Go")
+        self._action(
+            "Go to the mentions and links list", "Ctrl+4", self.mention_list.setFocus, "Go"
+        )
         self.help.add("label key (p, o, g …)", "Tag the selection (snapped to the word/name)")
         self.help.add("Alt + label key", "Tag exactly the selected characters")
         self.help.add("label key on a mention", "Change its label")
@@ -700,6 +706,11 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"every occurrence of “{m.surface}” is tagged", 5000)
             return
         self.run(Batch(f"Tag all {len(commands)} occurrences of “{m.surface}”", commands))
+
+    def focus_text(self) -> None:
+        """Put the keyboard focus on the pair view."""
+        if self.view is not None:
+            self.view.setFocus()
 
     # --- view settings
 
