@@ -384,3 +384,54 @@ def neighbour_sentence(session: Session, layer: Layer, side: Side, offset: int, 
         query = query.where(Segment.end < offset).order_by(Segment.start.desc())
     found = session.execute(query.limit(1)).first()
     return (found[0], found[1]) if found is not None else None
+
+
+BeadKind = str  # "unconfirmed" | "low" | "non11"
+
+
+def _bead_filter(layer: Layer, kind: BeadKind, low: float) -> list[object]:
+    shape = (
+        select(Segment.bead_id, Segment.side, func.count().label("n"))
+        .where(Segment.layer_id == layer.id)
+        .group_by(Segment.bead_id, Segment.side)
+        .subquery()
+    )
+    if kind == "unconfirmed":
+        return [Bead.status != BeadStatus.CONFIRMED.value]
+    if kind == "low":
+        return [Bead.score.is_not(None), Bead.score < low]
+    if kind == "non11":
+        one_one = (
+            select(shape.c.bead_id).where(shape.c.n == 1)
+            .group_by(shape.c.bead_id).having(func.count() == 2)
+        )
+        return [Bead.id.not_in(one_one)]
+    raise ValueError(f"unknown bead kind {kind!r}")
+
+
+def next_bead_row(session: Session, layer: Layer, after_row: int, kind: BeadKind,
+                  low: float = 0.5) -> int | None:
+    """Return the first row after `after_row` whose bead is unconfirmed, low-score or not 1:1."""
+    position = session.scalar(
+        select(Bead.position).where(Bead.layer_id == layer.id).order_by(Bead.position)
+        .offset(after_row).limit(1))
+    if position is None:
+        return None
+    found = session.scalar(
+        select(Bead.position).where(Bead.layer_id == layer.id, Bead.position > position,
+                                    *_bead_filter(layer, kind, low))  # type: ignore[arg-type]
+        .order_by(Bead.position).limit(1))
+    if found is None:
+        return None
+    return int(session.scalar(select(func.count()).where(
+        Bead.layer_id == layer.id, Bead.position < found)) or 0)
+
+
+def bead_counts(session: Session, layer: Layer, low: float = 0.5) -> dict[str, int]:
+    """Count the layer's beads: all, unconfirmed, low-score and not 1:1."""
+    counts = {"beads": int(session.scalar(
+        select(func.count()).where(Bead.layer_id == layer.id)) or 0)}
+    for kind in ("unconfirmed", "low", "non11"):
+        counts[kind] = int(session.scalar(select(func.count()).where(
+            Bead.layer_id == layer.id, *_bead_filter(layer, kind, low))) or 0)  # type: ignore[arg-type]
+    return counts

@@ -384,3 +384,25 @@ def test_panels_are_reachable_from_the_keyboard(window: MainWindow, qtbot: QtBot
     assert window.labels.hasFocus()
     qtbot.keyClick(window.labels, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.view.hasFocus()
+
+
+def test_jump_to_beads_that_need_a_look_and_see_the_counts(
+    window: MainWindow, qtbot: QtBot
+) -> None:
+    assert "9 beads · 9 unconfirmed" in window.counts.text()
+    non11 = [
+        r
+        for r in range(window.view.model.rowCount())
+        if len(window.view.model.row(r).source) != 1 or len(window.view.model.row(r).target) != 1
+    ]
+    assert "not 1:1" in window.counts.text() and f"{len(non11)} not 1:1" in window.counts.text()
+    expected = [r for r in non11 if r > 0]  # from the top row onwards
+    assert expected
+    seen = []
+    for _ in expected:
+        qtbot.keyClick(window.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+        seen.append(window.current_row())
+    assert seen == expected
+    qtbot.keyClick(window.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_row() == expected[-1]
+    assert "no further non-1:1 bead" in window.statusBar().currentMessage()

@@ -33,7 +33,7 @@ from annotator.commands_entities import (
     Unlink,
 )
 from annotator.errors import AnnotatorError, ConflictError
-from annotator.layers import ensure_annotator_layer, layer_progress
+from annotator.layers import bead_counts, ensure_annotator_layer, layer_progress, next_bead_row
 from annotator.matching import find_occurrences
 from annotator.model import Annotator, DocumentPair, Layer, Link, Mention, Project, Side
 from annotator.projects import get_or_create_annotator
@@ -118,6 +118,8 @@ class MainWindow(QMainWindow):
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self.placeholder)
         self.help = HelpOverlay(self)
+        self.counts = QLabel()
+        self.statusBar().addPermanentWidget(self.counts)
         self._make_actions()
         self.resize(1500, 900)
         self.reload_navigator()
@@ -212,6 +214,9 @@ class MainWindow(QMainWindow):
             lambda: self.resize_active(end_edge=False, visual_right=False),
             "Edit",
         )
+        self._action("Next unconfirmed bead", "Ctrl+J", lambda: self.next_bead("unconfirmed"), "Go")
+        self._action("Next low-score bead", "Ctrl+L", lambda: self.next_bead("low"), "Go")
+        self._action("Next bead that is not 1:1", "Ctrl+N", lambda: self.next_bead("non11"), "Go")
         self._action("Next mention", "Ctrl+Down", lambda: self.step_mention(1), "Go")
         self._action("Previous mention", "Ctrl+Up", lambda: self.step_mention(-1), "Go")
         self._action(
@@ -314,6 +319,7 @@ class MainWindow(QMainWindow):
         self.reload_annotations()
         self.reload_navigator()
         self._warn_missing_fonts(model)
+        self.show_counts()
         self.statusBar().showMessage(f"{title} · your layer ({self.annotator_name})")
 
     def _warn_missing_fonts(self, model: PairRowsModel) -> None:
@@ -706,6 +712,46 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"every occurrence of “{m.surface}” is tagged", 5000)
             return
         self.run(Batch(f"Tag all {len(commands)} occurrences of “{m.surface}”", commands))
+
+    def current_row(self) -> int:
+        """Return the row of the caret, else the top row."""
+        assert self.view is not None
+        if self.view.caret is not None:
+            row = self.view.model.row_at(*self.view.caret)
+            if row is not None:
+                return row
+        return self.view.verticalScrollBar().value()
+
+    def next_bead(self, kind: str) -> None:
+        """Jump to the next unconfirmed, low-score or non-1:1 bead after the current row."""
+        if self.view is None or self.layer_id is None:
+            return
+        with self.store.read() as session:
+            layer = session.get(Layer, self.layer_id)
+            assert layer is not None
+            row = next_bead_row(session, layer, self.current_row(), kind, self.view.low_score)
+        if row is None:
+            names = {"unconfirmed": "unconfirmed", "low": "low-score", "non11": "non-1:1"}
+            self.statusBar().showMessage(f"no further {names[kind]} bead", 5000)
+            return
+        refs = self.view.model.row(row).source or self.view.model.row(row).target
+        side = Side.SOURCE if self.view.model.row(row).source else Side.TARGET
+        self.view.set_caret(side, refs[0].start)
+        self.view.scroll_to_row(row)
+        self.show_counts()
+
+    def show_counts(self) -> None:
+        """Show how many beads are unconfirmed, low-score and not 1:1 in the status bar."""
+        if self.view is None or self.layer_id is None:
+            return
+        with self.store.read() as session:
+            layer = session.get(Layer, self.layer_id)
+            assert layer is not None
+            c = bead_counts(session, layer, self.view.low_score)
+        self.counts.setText(
+            f"{c['beads']} beads · {c['unconfirmed']} unconfirmed · "
+            f"{c['low']} low score · {c['non11']} not 1:1"
+        )
 
     def focus_text(self) -> None:
         """Put the keyboard focus on the pair view."""

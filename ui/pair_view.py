@@ -135,6 +135,23 @@ class Hit:
         return (self.row, self.block, self.line)
 
 
+CONFIRMED = QColor("#2ca02c")
+LOW = QColor("#d62728")
+MIDDLING = QColor("#ff9f1c")
+AUTOMATIC = QColor("#9ecae1")
+
+
+def bead_colour(row: BeadRow, low: float) -> QColor:
+    """Return the status bar colour of a row: confirmed, or the automatic score's band."""
+    if row.status == "confirmed":
+        return CONFIRMED
+    if row.score is None:
+        return AUTOMATIC
+    if row.score < low:
+        return LOW
+    return MIDDLING if row.score < (1 + low) / 2 else AUTOMATIC
+
+
 class PairView(QAbstractScrollArea):
     """Both documents of a pair in rows of aligned sentences, with selection and highlights."""
 
@@ -156,6 +173,7 @@ class PairView(QAbstractScrollArea):
         self._rows: OrderedDict[tuple[int, int], RowGeometry] = OrderedDict()
         self._placed: list[tuple[int, float, RowGeometry]] = []
         self.highlights: list[Highlight] = []
+        self.low_score = 0.5
         self.selection: tuple[Side, int, int] | None = None
         self.caret: tuple[Side, int] | None = None
         self._anchor: tuple[Side, int] | None = None
@@ -299,8 +317,11 @@ class PairView(QAbstractScrollArea):
                 palette.color(QPalette.ColorRole.AlternateBase),
             )
         data: BeadRow = self.model.row(row)
+        painter.fillRect(QRectF(0, y, 4, geometry.height), bead_colour(data, self.low_score))
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
         painter.setFont(self._small)
+        if len(data.source) != 1 or len(data.target) != 1:
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
         painter.drawText(
             QRectF(4, y + ROW_PADDING, self._gutter_width() - 4, geometry.height),
             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop,
@@ -631,8 +652,9 @@ class PairView(QAbstractScrollArea):
             target = ref.start if key == Qt.Key.Key_Home else ref.end
         elif key in (Qt.Key.Key_Up, Qt.Key.Key_Down):
             step = 1 if key == Qt.Key.Key_Down else -1
-            found_range = self.model.neighbour_sentence(side, ref.start if step < 0 else ref.end,
-                                                        step)
+            found_range = self.model.neighbour_sentence(
+                side, ref.start if step < 0 else ref.end, step
+            )
             target = found_range[0] if found_range is not None else offset
         elif key == Qt.Key.Key_Tab and not extend:
             other = Side.TARGET if side is Side.SOURCE else Side.SOURCE
