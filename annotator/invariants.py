@@ -150,8 +150,8 @@ def check_layer_alignment(session: Session, layer_id: int) -> None:
             raise IntegrityError(f"layer {layer_id}: a sentence points at a bead of no layer")
         return
     positions = [p for _, p in beads]
-    if len(set(positions)) != len(positions):
-        raise IntegrityError(f"layer {layer_id}: two beads share a position")
+    if positions != list(range(len(positions))):
+        raise IntegrityError(f"layer {layer_id}: bead positions are not 0..{len(beads) - 1}")
     rank = {bead_id: i for i, (bead_id, _) in enumerate(beads)}
     used: set[int] = set()
     for side, segs in by_side.items():
