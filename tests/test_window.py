@@ -328,7 +328,7 @@ def test_select_and_tag_from_the_keyboard_alone(
 
 def test_menus_are_not_repeated(window: MainWindow) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["Edit", "Go", "View"]
+    assert titles == ["Edit", "Alignment", "Go", "View"]
 
 
 def test_nested_and_overlapping_mentions_are_all_drawn(
@@ -406,3 +406,83 @@ def test_jump_to_beads_that_need_a_look_and_see_the_counts(
     qtbot.keyClick(window.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert window.current_row() == expected[-1]
     assert "no further non-1:1 bead" in window.statusBar().currentMessage()
+
+
+def _layout(window: MainWindow) -> list[tuple[int, int]]:
+    model = window.view.model
+    return [(len(model.row(r).source), len(model.row(r).target)) for r in range(model.rowCount())]
+
+
+def _caret_in(window: MainWindow, row: int, side: Side, index: int = 0) -> None:
+    ref = window.view.model.row(row).side(side)[index]
+    window.view.set_caret(side, ref.start + 1)
+
+
+GOLD = [(1, 0), (1, 1), (1, 1), (1, 1), (2, 1), (2, 1), (1, 1), (1, 1), (1, 1), (1, 1), (1, 0)]
+
+
+def test_reach_the_seed_gold_alignment_from_the_keyboard(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    view = window.view
+    assert _layout(window) == [
+        (2, 1),
+        (1, 1),
+        (1, 1),
+        (2, 1),
+        (2, 1),
+        (1, 1),
+        (1, 1),
+        (1, 1),
+        (2, 1),
+    ]  # the length-based proposal
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    _caret_in(window, 0, AR)
+    qtbot.keyClick(view, Qt.Key.Key_E, ctrl)  # detach the Arabic: title+first English alone
+    _caret_in(window, 0, EN)
+    qtbot.keyClick(view, Qt.Key.Key_Down, ctrl | shift)  # push the first sentence down
+    last = view.model.rowCount() - 1
+    _caret_in(window, last, EN, 1)
+    qtbot.keyClick(view, Qt.Key.Key_B, ctrl)  # "Leave a comment" gets a row of its own
+    assert _layout(window) == GOLD
+    _caret_in(window, view.model.rowCount() - 1, EN)
+    qtbot.keyClick(view, Qt.Key.Key_Return, ctrl | shift)  # confirm everything
+    assert "0 unconfirmed" in window.counts.text()
+    for _ in range(4):  # every step undoes, back to the proposal
+        qtbot.keyClick(view, Qt.Key.Key_Z, ctrl)
+    assert _layout(window)[0] == (2, 1) and len(_layout(window)) == 9
+    for _ in range(4):
+        qtbot.keyClick(view, Qt.Key.Key_Z, ctrl | shift)
+    assert _layout(window) == GOLD
+
+
+def test_sentence_split_and_merge_keep_mentions(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    view = window.view
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    qtbot.keyClick(view, Qt.Key.Key_Escape)
+    start, _ = span(window, EN, "made a phone call")
+    view.set_caret(EN, start)
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert _layout(window)[0] == (3, 1)
+    start, end = span(window, EN, "Lloyd Austin")
+    view.set_caret(EN, start + 3)  # inside the mention: refused
+    qtbot.keyClick(view, Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    assert "inside a mention" in window.statusBar().currentMessage()
+    assert _layout(window)[0] == (3, 1)
+    view.set_caret(EN, start)
+    qtbot.keyClick(view, Qt.Key.Key_J, Qt.KeyboardModifier.AltModifier)
+    assert _layout(window)[0] == (2, 1)
+    assert mentions(store, window.layer_id) == [("source", start, end, "PER", "Lloyd Austin")]
+
+
+def test_row_menu_acts_where_the_mouse_clicked(window: MainWindow, qtbot: QtBot) -> None:
+    view = window.view
+    titles = [a.text() for a in view.actions()]
+    assert "Merge this row with the next" in titles and len(titles) == 11
+    point = view.char_box(AR, view.model.row(1).target[0].start + 2).center().toPoint()
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=point)
+    merge = next(a for a in view.actions() if a.text() == "Merge this row with the next")
+    merge.trigger()
+    assert _layout(window)[1] == (2, 2)

@@ -23,6 +23,19 @@ from sqlalchemy.orm import Session
 
 from annotator.arabic import snap_selection
 from annotator.commands import Batch, Changes, Command, Editor
+from annotator.commands_alignment import (
+    ConfirmUpTo,
+    InsertEmptySide,
+    MergeBeads,
+    MergeSentenceWithNext,
+    MoveSideDown,
+    MoveSideUp,
+    SetBeadStatus,
+    ShiftFirstUp,
+    ShiftLastDown,
+    SplitBead,
+    SplitSentence,
+)
 from annotator.commands_entities import (
     ChangeLabel,
     DeleteMention,
@@ -33,9 +46,24 @@ from annotator.commands_entities import (
     Unlink,
 )
 from annotator.errors import AnnotatorError, ConflictError
-from annotator.layers import bead_counts, ensure_annotator_layer, layer_progress, next_bead_row
+from annotator.layers import (
+    BeadRow,
+    bead_counts,
+    ensure_annotator_layer,
+    layer_progress,
+    next_bead_row,
+)
 from annotator.matching import find_occurrences
-from annotator.model import Annotator, DocumentPair, Layer, Link, Mention, Project, Side
+from annotator.model import (
+    Annotator,
+    BeadStatus,
+    DocumentPair,
+    Layer,
+    Link,
+    Mention,
+    Project,
+    Side,
+)
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from annotator.suggestions import Suggestion, suggest_counterparts
@@ -214,6 +242,42 @@ class MainWindow(QMainWindow):
             lambda: self.resize_active(end_edge=False, visual_right=False),
             "Edit",
         )
+        alignment_actions = [
+            (
+                "Shift the first sentence of this side up into the previous row",
+                "Ctrl+Shift+Up",
+                lambda: self.edit_row(ShiftFirstUp),
+            ),
+            (
+                "Shift the last sentence of this side down into the next row",
+                "Ctrl+Shift+Down",
+                lambda: self.edit_row(ShiftLastDown),
+            ),
+            (
+                "Move this side's text up into the previous row",
+                "Alt+Up",
+                lambda: self.edit_row(MoveSideUp),
+            ),
+            (
+                "Move this side's text down into the next row",
+                "Alt+Down",
+                lambda: self.edit_row(MoveSideDown),
+            ),
+            ("Merge this row with the next", "Ctrl+M", self.merge_rows),
+            ("Split the row before the caret's sentence", "Ctrl+B", self.split_row),
+            (
+                "Detach this side into a row of its own (1:0 / 0:1)",
+                "Ctrl+E",
+                lambda: self.edit_row(InsertEmptySide),
+            ),
+            ("Split the sentence at the caret", "Alt+S", self.split_sentence),
+            ("Merge the sentence with the next", "Alt+J", self.merge_sentence),
+            ("Confirm this row (again: back to automatic)", "Ctrl+Return", self.toggle_confirm),
+            ("Confirm every row up to this one", "Ctrl+Shift+Return", self.confirm_up_to),
+        ]
+        self.row_actions = [
+            self._action(text, keys, slot, "Alignment") for text, keys, slot in alignment_actions
+        ]
         self._action("Next unconfirmed bead", "Ctrl+J", lambda: self.next_bead("unconfirmed"), "Go")
         self._action("Next low-score bead", "Ctrl+L", lambda: self.next_bead("low"), "Go")
         self._action("Next bead that is not 1:1", "Ctrl+N", lambda: self.next_bead("non11"), "Go")
@@ -313,6 +377,8 @@ class MainWindow(QMainWindow):
         self.view.highlight_clicked.connect(self._highlight_clicked)
         self.view.selection_changed.connect(self._selection_changed)
         self.view.installEventFilter(self)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.view.addActions(self.row_actions)
         self.setCentralWidget(self.view)
         self.view.setFocus()
         self._fill_labels()
@@ -434,7 +500,7 @@ class MainWindow(QMainWindow):
             return None
         try:
             return undo.run(
-                self.undo_stack, self.editor, command, self.reload_annotations, self._history_lost
+                self.undo_stack, self.editor, command, self._changed, self._history_lost
             )
         except ConflictError as exc:
             self.editor.reload()
@@ -444,8 +510,19 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"refused: {exc}", 8000)
             return None
 
+    def _changed(self, changes: Changes) -> None:
+        """Refresh what a command changed: rows and sentences, then highlights and counts."""
+        if self.view is not None and (changes.rows_changed or changes.beads or changes.segments):
+            top = self.view.verticalScrollBar().value()
+            self.view.model.reload(changes.rows_changed)
+            self.view.scroll_to_row(min(top, max(0, self.view.model.rowCount() - 1)))
+        self.reload_annotations()
+        self.show_counts()
+
     def _history_lost(self, exc: AnnotatorError) -> None:
         QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own undo()
+        if self.view is not None:
+            self.view.model.reload(True)
         self.reload_annotations()
         self.statusBar().showMessage(f"{exc} — undo history cleared", 10000)
 
@@ -712,6 +789,83 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"every occurrence of “{m.surface}” is tagged", 5000)
             return
         self.run(Batch(f"Tag all {len(commands)} occurrences of “{m.surface}”", commands))
+
+    # --- alignment editing at the caret
+
+    def _at_caret(self) -> tuple[BeadRow, Side, int, int] | None:
+        """Return the caret's row, side, sentence index within the row and document offset."""
+        if self.view is None or self.view.caret is None:
+            self.statusBar().showMessage("put the caret in a row first (click or arrows)", 5000)
+            return None
+        side, offset = self.view.caret
+        row = self.view.model.row_at(side, offset)
+        if row is None:
+            return None
+        data = self.view.model.row(row)
+        refs = data.side(side)
+        index = next((k for k, r in enumerate(refs) if r.start <= offset <= r.end), 0)
+        if data.bead_id is None:
+            self.statusBar().showMessage("this layer is not aligned yet", 5000)
+            return None
+        return data, side, index, offset
+
+    def edit_row(self, command: type[Command]) -> None:
+        """Run a row command (shift, move, detach) on the caret's bead and side."""
+        found = self._at_caret()
+        if found is not None:
+            data, side, _, _ = found
+            self.run(command(data.bead_id, side.value))  # type: ignore[call-arg]
+
+    def merge_rows(self) -> None:
+        """Merge the caret's row with the next."""
+        found = self._at_caret()
+        if found is not None:
+            self.run(MergeBeads(found[0].bead_id))
+
+    def split_row(self) -> None:
+        """Split the caret's row so that the caret's sentence starts a new row on its side."""
+        found = self._at_caret()
+        if found is None:
+            return
+        data, side, index, _ = found
+        if index == 0:
+            self.statusBar().showMessage("the caret's sentence already starts the row", 5000)
+            return
+        other = len(data.side(Side.TARGET if side is Side.SOURCE else Side.SOURCE))
+        counts = (index, other) if side is Side.SOURCE else (other, index)
+        self.run(SplitBead(data.bead_id, *counts))
+
+    def split_sentence(self) -> None:
+        """Split the caret's sentence at the caret."""
+        found = self._at_caret()
+        if found is not None:
+            data, side, index, offset = found
+            self.run(SplitSentence(data.side(side)[index].id, offset))
+
+    def merge_sentence(self) -> None:
+        """Merge the caret's sentence with the next one of its side."""
+        found = self._at_caret()
+        if found is not None:
+            data, side, index, _ = found
+            self.run(MergeSentenceWithNext(data.side(side)[index].id))
+
+    def toggle_confirm(self) -> None:
+        """Confirm the caret's row, or set a confirmed row back to automatic."""
+        found = self._at_caret()
+        if found is not None:
+            data = found[0]
+            status = (
+                BeadStatus.AUTOMATIC
+                if data.status == BeadStatus.CONFIRMED.value
+                else BeadStatus.CONFIRMED
+            )
+            self.run(SetBeadStatus([data.bead_id], status))
+
+    def confirm_up_to(self) -> None:
+        """Confirm every row from the first to the caret's."""
+        found = self._at_caret()
+        if found is not None:
+            self.run(ConfirmUpTo(found[0].bead_id))
 
     def current_row(self) -> int:
         """Return the row of the caret, else the top row."""

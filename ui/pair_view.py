@@ -468,6 +468,14 @@ class PairView(QAbstractScrollArea):
         return (start, end) if end > start else None
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:  # the row menu acts at the click
+            hit = self._hit(event.position())
+            if hit is not None:
+                block = self._block(hit)
+                unit = block.layout.lineAt(hit.line).xToCursor(hit.x)
+                self.caret = (hit.side, block.ref.start + block.units.to_code_point(unit))
+                self._anchor = self.caret
+                self.viewport().update()
         if event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
             return
