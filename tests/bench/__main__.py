@@ -9,7 +9,13 @@ import time
 
 from tests.bench.common import format_table, machine, shared_dir
 
-BENCHMARKS = ["bench_segmentation", "bench_import", "bench_gale_church", "bench_ui"]
+BENCHMARKS = [
+    "bench_segmentation",
+    "bench_import",
+    "bench_gale_church",
+    "bench_alignment",
+    "bench_ui",
+]
 
 
 def main() -> int:
