@@ -21,6 +21,10 @@ from rich.table import Table
 from sqlalchemy import select
 
 from annotator import __version__
+from annotator.alignment.beads import format_bead
+from annotator.alignment.embedding_cache import MemoryEmbeddingCache
+from annotator.alignment.engine import LOW_CONFIDENCE, align
+from annotator.alignment.pair_alignment import align_layer_sentences, paragraph_numbers
 from annotator.audit import command_line_actor, record
 from annotator.db import DB_ENV_VAR
 from annotator.errors import AnnotatorError, InputError
@@ -36,6 +40,7 @@ from annotator.layers import (
     alignment,
     automatic_layer,
     layer_progress,
+    replace_alignment,
     replace_segmentation,
     sentence_spans,
 )
@@ -387,9 +392,7 @@ def show(
                     )
                 )
         left, right = (
-            Column(
-                cast(Direction, doc.direction), f"{doc.language} · {doc.original_name}"
-            )
+            Column(cast(Direction, doc.direction), f"{doc.language} · {doc.original_name}")
             for doc in (pair.source, pair.target)
         )
         heading = f"pair {pair_id} {pair.name!r}, layer {layer.owner_label}"
@@ -462,6 +465,84 @@ def segment(
         f"pair {pair_id}: {counts[0]} source and {counts[1]} target sentences "
         "in the automatic layer"
     )
+
+
+@app.command("align")
+def align_(
+    source: Annotated[Path | None, typer.Argument(help="Source-language file.")] = None,
+    target: Annotated[Path | None, typer.Argument(help="Target-language file.")] = None,
+    src_lang: Annotated[str | None, typer.Option("--src-lang", help="Language of SOURCE.")] = None,
+    tgt_lang: Annotated[str | None, typer.Option("--tgt-lang", help="Language of TARGET.")] = None,
+    pair_id: Annotated[
+        int | None,
+        typer.Option(
+            "--pair", help="Align this stored pair and write its automatic layer instead."
+        ),
+    ] = None,
+    presegmented: Annotated[
+        bool, typer.Option("--presegmented", help="Files hold one sentence per line.")
+    ] = False,
+    engine: Annotated[
+        str,
+        typer.Option(
+            help="auto (embeddings where the model covers both languages, else length), "
+            "embedding, or length (Gale-Church)."
+        ),
+    ] = "auto",
+    scores: Annotated[
+        bool, typer.Option("--scores", help="Append each bead's score as a third field.")
+    ] = False,
+) -> None:
+    """Align two files and print the beads as [i, j]:[k] lines, or align a stored pair."""
+    if engine not in ("auto", "embedding", "length"):
+        raise InputError(f"unknown engine {engine!r}: use auto, embedding or length")
+    if pair_id is not None:
+        if source is not None or target is not None:
+            raise InputError("give either two files or --pair ID, not both")
+        store = _open()
+        with store.write() as session:
+            pair = _get_pair(session, pair_id)
+            layer = automatic_layer(session, pair)
+            beads = align_layer_sentences(
+                session,
+                layer,
+                engine=engine,  # type: ignore[arg-type]
+                cache=MemoryEmbeddingCache(),
+            )
+            replace_alignment(session, layer, beads)
+            record(
+                session,
+                _actor(),
+                "align",
+                project_id=pair.project_id,
+                pair_id=pair.id,
+                layer_id=layer.id,
+                engine=engine,
+                beads=len(beads),
+            )
+        low = sum(1 for b in beads if b.score is not None and b.score < LOW_CONFIDENCE)
+        print(f"pair {pair_id}: {len(beads)} beads in the automatic layer, {low} low-confidence")
+        return
+    if source is None or target is None or src_lang is None or tgt_lang is None:
+        raise InputError("give SOURCE and TARGET with --src-lang and --tgt-lang, or --pair ID")
+    sides = []
+    for path, lang in ((source, src_lang), (target, tgt_lang)):
+        text = read_text_file(path).text
+        spans = line_sentences(text) if presegmented else split_sentences(text, lang)
+        sides.append(([text[s:e] for s, e in spans], paragraph_numbers(text, spans)))
+    (src, src_par), (tgt, tgt_par) = sides
+    beads = align(
+        src,
+        tgt,
+        src_lang,
+        tgt_lang,
+        engine=engine,  # type: ignore[arg-type]
+        src_paragraphs=src_par,
+        tgt_paragraphs=tgt_par,
+    )
+    for bead in beads:
+        line = format_bead(bead)
+        print(f"{line}:{bead.score:.4f}" if scores and bead.score is not None else line)
 
 
 @app.command()

@@ -14,10 +14,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from annotator.alignment.gale_church import align_texts
+from annotator.alignment.embedding_cache import SessionEmbeddingCache
+from annotator.alignment.engine import choose_engine
+from annotator.alignment.pair_alignment import align_layer_sentences
 from annotator.audit import record
 from annotator.errors import InputError
-from annotator.layers import new_layer, replace_alignment, replace_segmentation, sentence_spans
+from annotator.layers import new_layer, replace_alignment, replace_segmentation
 from annotator.model import Annotator, Document, DocumentPair, Layer, LayerKind, Project, Side
 from annotator.script import Direction, detect_direction, direction_for_language
 from annotator.segmentation import line_sentences, split_sentences
@@ -196,11 +198,8 @@ def _unique_name(session: Session, project: Project, name: str, taken: set[str])
 
 def propose_alignment(session: Session, pair: DocumentPair, layer: Layer) -> None:
     """Replace the layer's beads with the automatic aligner's proposal for its sentences."""
-    sentences = [
-        [text[s:e] for s, e in sentence_spans(session, layer, side)]
-        for side, text in ((Side.SOURCE, pair.source.text), (Side.TARGET, pair.target.text))
-    ]
-    replace_alignment(session, layer, align_texts(*sentences))
+    beads = align_layer_sentences(session, layer, cache=SessionEmbeddingCache(session))
+    replace_alignment(session, layer, beads)
 
 
 def store_pair(
@@ -237,7 +236,7 @@ def store_pair(
         source_checksum=prepared.source.decoded.checksum,
         target_checksum=prepared.target.decoded.checksum,
         sentences=[len(prepared.source.sentences), len(prepared.target.sentences)],
-        aligner="gale-church",
+        aligner=choose_engine(project.source_lang, project.target_lang),
     )
     return pair
 

@@ -149,3 +149,62 @@ def test_real_process_exit_codes_and_debug(tmp_path: Path) -> None:
     result = _cli("--debug", "show", "7", env=env)
     assert result.returncode == 2 and "Traceback" in result.stderr
     assert _cli("--version").stdout.startswith("annotator ")
+
+
+SEED_GOLD = [
+    "[0]:[]",
+    "[1]:[0]",
+    "[2]:[1]",
+    "[3]:[2]",
+    "[4, 5]:[3]",
+    "[6, 7]:[4]",
+    "[8]:[5]",
+    "[9]:[6]",
+    "[10]:[7]",
+    "[11]:[8]",
+    "[12]:[]",
+]
+
+
+def test_align_two_files_prints_the_beads(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "align", SEED_EN, SEED_AR, "--src-lang", "en", "--tgt-lang", "ar")
+    assert code == 0 and out.splitlines() == SEED_GOLD
+    code, out, _ = run(
+        capsys,
+        "align",
+        SEED_EN,
+        SEED_AR,
+        "--src-lang",
+        "en",
+        "--tgt-lang",
+        "ar",
+        "--engine",
+        "length",
+        "--scores",
+    )
+    assert code == 0 and out.splitlines()[0].startswith("[0, 1]:[0]:")  # title merged
+    code, _, err = run(
+        capsys,
+        "align",
+        SEED_EN,
+        SEED_AR,
+        "--src-lang",
+        "en",
+        "--tgt-lang",
+        "ar",
+        "--engine",
+        "magic",
+    )
+    assert code == 2 and "unknown engine" in err
+
+
+def test_align_a_stored_pair_writes_its_automatic_layer(
+    seeded: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run(capsys, "--db", seeded, "segment", "--pair", "1")  # back to a fresh proposal
+    code, out, _ = run(capsys, "--db", seeded, "align", "--pair", "1", "--engine", "length")
+    assert code == 0 and "9 beads" in out
+    code, out, _ = run(capsys, "--db", seeded, "align", "--pair", "1")
+    assert code == 0 and "11 beads in the automatic layer" in out
+    code, out, _ = run(capsys, "--db", seeded, "list", "--pair", "1", "--json")
+    assert json.loads(out)["layers"][0]["beads"] == 11

@@ -145,9 +145,9 @@ def test_highlights_do_not_change_the_shaping(view: PairView) -> None:
 
 def test_model_passes_qtmodeltester(view: PairView, qtmodeltester: ModelTester) -> None:
     qtmodeltester.check(view.model)
-    row = view.model.data(view.model.index(3, 0), ROW_ROLE)
+    row = view.model.data(view.model.index(4, 0), ROW_ROLE)
     assert [r.number for r in row.source] == [4, 5]  # paragraph 4: its two sentences
-    assert view.model.data(view.model.index(3, 0)) == "4 · 2:1"
+    assert view.model.data(view.model.index(4, 0)) == "5 · 2:1"
 
 
 def test_offsets_survive_characters_outside_the_bmp(

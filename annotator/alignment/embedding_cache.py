@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlalchemy.exc
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from annotator.model import EmbeddingCacheEntry
 from annotator.store import Store
@@ -74,6 +75,52 @@ def _chunks(keys: Sequence[str]) -> Iterable[Sequence[str]]:
         yield keys[start : start + _CHUNK]
 
 
+def read_vectors(session: Session, model: str, keys: Sequence[str]) -> dict[str, FloatArray]:
+    """Return the stored vectors of those keys that are in the session's store."""
+    found: dict[str, FloatArray] = {}
+    for chunk in _chunks(list(dict.fromkeys(keys))):
+        rows = session.execute(
+            select(
+                EmbeddingCacheEntry.text_sha256,
+                EmbeddingCacheEntry.dimension,
+                EmbeddingCacheEntry.vector,
+            ).where(
+                EmbeddingCacheEntry.model == model,
+                EmbeddingCacheEntry.text_sha256.in_(chunk),
+            )
+        )
+        for key, dimension, blob in rows:
+            vector = np.frombuffer(blob, dtype="<f4")
+            if vector.shape == (dimension,):  # a truncated blob is treated as absent
+                found[key] = vector.astype(np.float32)
+    return found
+
+
+def write_vectors(session: Session, model: str, vectors: Mapping[str, FloatArray]) -> None:
+    """Add the vectors not yet stored to the session's transaction."""
+    keys = list(vectors)
+    present: set[str] = set()
+    for chunk in _chunks(keys):
+        present.update(
+            session.scalars(
+                select(EmbeddingCacheEntry.text_sha256).where(
+                    EmbeddingCacheEntry.model == model,
+                    EmbeddingCacheEntry.text_sha256.in_(chunk),
+                )
+            )
+        )
+    session.add_all(
+        EmbeddingCacheEntry(
+            model=model,
+            text_sha256=key,
+            dimension=int(vectors[key].shape[0]),
+            vector=np.ascontiguousarray(vectors[key], dtype="<f4").tobytes(),
+        )
+        for key in keys
+        if key not in present
+    )
+
+
 class StoreEmbeddingCache:
     """An `EmbeddingCache` in the store's ``embedding_cache`` table (float32 bytes).
 
@@ -87,25 +134,8 @@ class StoreEmbeddingCache:
 
     def get_many(self, model: str, keys: Sequence[str]) -> dict[str, FloatArray]:
         """Return the stored vectors of those keys that are stored."""
-        found: dict[str, FloatArray] = {}
-        unique = list(dict.fromkeys(keys))
         with self._store.read() as session:
-            for chunk in _chunks(unique):
-                rows = session.execute(
-                    select(
-                        EmbeddingCacheEntry.text_sha256,
-                        EmbeddingCacheEntry.dimension,
-                        EmbeddingCacheEntry.vector,
-                    ).where(
-                        EmbeddingCacheEntry.model == model,
-                        EmbeddingCacheEntry.text_sha256.in_(chunk),
-                    )
-                )
-                for key, dimension, blob in rows:
-                    vector = np.frombuffer(blob, dtype="<f4")
-                    if vector.shape == (dimension,):  # a truncated blob is treated as absent
-                        found[key] = vector.astype(np.float32)
-        return found
+            return read_vectors(session, model, keys)
 
     def put_many(self, model: str, vectors: Mapping[str, FloatArray]) -> None:
         """Insert the vectors not yet stored, all in one transaction.
@@ -115,31 +145,29 @@ class StoreEmbeddingCache:
         """
         if not vectors:
             return
-        keys = list(vectors)
         try:
             with self._store.write() as session:
-                present: set[str] = set()
-                for chunk in _chunks(keys):
-                    present.update(
-                        session.scalars(
-                            select(EmbeddingCacheEntry.text_sha256).where(
-                                EmbeddingCacheEntry.model == model,
-                                EmbeddingCacheEntry.text_sha256.in_(chunk),
-                            )
-                        )
-                    )
-                session.add_all(
-                    EmbeddingCacheEntry(
-                        model=model,
-                        text_sha256=key,
-                        dimension=int(vectors[key].shape[0]),
-                        vector=np.ascontiguousarray(vectors[key], dtype="<f4").tobytes(),
-                    )
-                    for key in keys
-                    if key not in present
-                )
+                write_vectors(session, model, vectors)
         except sqlalchemy.exc.IntegrityError:
             pass
+
+
+class SessionEmbeddingCache:
+    """An `EmbeddingCache` that reads and writes inside a caller's transaction (an import)."""
+
+    def __init__(self, session: Session) -> None:
+        """Use the caller's session; nothing is committed here."""
+        self._session = session
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, FloatArray]:
+        """Return the stored vectors of those keys that are stored."""
+        return read_vectors(self._session, model, keys)
+
+    def put_many(self, model: str, vectors: Mapping[str, FloatArray]) -> None:
+        """Add the vectors not yet stored to the caller's transaction."""
+        if vectors:
+            write_vectors(self._session, model, vectors)
+            self._session.flush()
 
 
 def cached_vectors(
