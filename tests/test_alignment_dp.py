@@ -80,8 +80,24 @@ def document_from_beads(
 
 # A 1:0, a 1:1 and a 0:1 in a row tie with one 2:2 bead sharing half its content: keep the
 # left-out sentences two beads apart.
-EVERY_TYPE = [(1, 1), (2, 1), (1, 1), (1, 2), (1, 1), (1, 0), (1, 1), (1, 1), (0, 1), (1, 1),
-              (2, 2), (1, 1), (3, 1), (1, 1), (1, 3), (1, 1)]
+EVERY_TYPE = [
+    (1, 1),
+    (2, 1),
+    (1, 1),
+    (1, 2),
+    (1, 1),
+    (1, 0),
+    (1, 1),
+    (1, 1),
+    (0, 1),
+    (1, 1),
+    (2, 2),
+    (1, 1),
+    (3, 1),
+    (1, 1),
+    (1, 3),
+    (1, 1),
+]
 
 
 def test_every_bead_type_is_recovered() -> None:
@@ -98,7 +114,10 @@ def test_a_two_two_crossing_is_not_split_into_one_to_ones() -> None:
     tgt = [[0], [1], [2, 3, 4], [5], [6]]
     model = BeadCostModel(side(src, concepts), side(tgt, concepts), CostParams())
     assert beads_of(best_path(model)) == [
-        ((0,), (0,)), ((1, 2), (1, 2)), ((3,), (3,)), ((4,), (4,))
+        ((0,), (0,)),
+        ((1, 2), (1, 2)),
+        ((3,), (3,)),
+        ((4,), (4,)),
     ]
 
 
@@ -138,8 +157,7 @@ class MisleadingCoarse:
     def bead_types(self) -> Sequence[tuple[int, int]]:
         return self.fine.bead_types
 
-    def band_costs(self, bead: tuple[int, int], lows: np.ndarray, widths: np.ndarray
-                   ) -> np.ndarray:
+    def band_costs(self, bead: tuple[int, int], lows: np.ndarray, widths: np.ndarray) -> np.ndarray:
         return self.fine.band_costs(bead, lows, widths)
 
     def coarser(self) -> CostModel | None:
@@ -178,8 +196,7 @@ def all_paths(model: BeadCostModel) -> list[tuple[float, list[tuple[int, int, in
             return
         for a, b in model.bead_types:
             if i + a <= n and j + b <= m:
-                extend(i + a, j + b, total + costs[a, b][i + a, j + b],
-                       [*steps, (i, j, a, b)])
+                extend(i + a, j + b, total + costs[a, b][i + a, j + b], [*steps, (i, j, a, b)])
 
     extend(0, 0, 0.0, [])
     return paths
@@ -210,11 +227,13 @@ def test_paragraph_breaks_keep_beads_inside_paragraphs() -> None:
     plain = BeadCostModel(side(src, concepts), side(tgt, concepts), CostParams())
     assert beads_of(best_path(plain))[1] == ((1, 2), (1,))
     src_signals = side(src, concepts)
-    split = SideSignals(src_signals.runs, src_signals.lengths, None,
-                        np.array([0, 0, 1, 1], dtype=np.int64))
+    split = SideSignals(
+        src_signals.runs, src_signals.lengths, None, np.array([0, 0, 1, 1], dtype=np.int64)
+    )
     tgt_signals = side(tgt, concepts)
-    tgt_split = SideSignals(tgt_signals.runs, tgt_signals.lengths, None,
-                            np.array([0, 0, 1], dtype=np.int64))
+    tgt_split = SideSignals(
+        tgt_signals.runs, tgt_signals.lengths, None, np.array([0, 0, 1], dtype=np.int64)
+    )
     model = BeadCostModel(split, tgt_split, CostParams())
     beads = beads_of(best_path(model))
     assert ((1, 2), (1,)) not in beads

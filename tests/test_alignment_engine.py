@@ -68,14 +68,38 @@ def words(*ids: int, prefix: str = "w") -> str:
 
 # A source document and its "translation" (same words, other sentence cuts): the true beads are
 # 1:1, 2:1, 1:1, 1:2, 1:1, 1:0 (source 6 has no counterpart), 1:1, 0:1, 1:1 ...
-SRC = [words(0, 1, 2), words(3, 4), words(5, 6), words(7, 8, 9), words(10, 11, 12, 13),
-       words(14, 15, 16), words(90, 91, 92), words(17, 18, 19), words(20, 21, 22),
-       words(23, 24, 25), words(26, 27), words(28, 29, 30)]
-TGT = [words(0, 1, 2), words(3, 4, 5, 6), words(7, 8, 9), words(10, 11), words(12, 13),
-       words(14, 15, 16), words(17, 18, 19), words(95, 96, 97), words(20, 21, 22),
-       words(23, 24, 25), words(26, 27), words(28, 29, 30)]
-TRUTH = ("[0]:[0]\n[1, 2]:[1]\n[3]:[2]\n[4]:[3, 4]\n[5]:[5]\n[6]:[]\n[7]:[6]\n[]:[7]\n[8]:[8]\n"
-         "[9]:[9]\n[10]:[10]\n[11]:[11]")
+SRC = [
+    words(0, 1, 2),
+    words(3, 4),
+    words(5, 6),
+    words(7, 8, 9),
+    words(10, 11, 12, 13),
+    words(14, 15, 16),
+    words(90, 91, 92),
+    words(17, 18, 19),
+    words(20, 21, 22),
+    words(23, 24, 25),
+    words(26, 27),
+    words(28, 29, 30),
+]
+TGT = [
+    words(0, 1, 2),
+    words(3, 4, 5, 6),
+    words(7, 8, 9),
+    words(10, 11),
+    words(12, 13),
+    words(14, 15, 16),
+    words(17, 18, 19),
+    words(95, 96, 97),
+    words(20, 21, 22),
+    words(23, 24, 25),
+    words(26, 27),
+    words(28, 29, 30),
+]
+TRUTH = (
+    "[0]:[0]\n[1, 2]:[1]\n[3]:[2]\n[4]:[3, 4]\n[5]:[5]\n[6]:[]\n[7]:[6]\n[]:[7]\n[8]:[8]\n"
+    "[9]:[9]\n[10]:[10]\n[11]:[11]"
+)
 
 
 def run_texts(sentences: Sequence[str]) -> set[str]:
@@ -191,22 +215,31 @@ def test_realign_keeps_confirmed_beads_and_everything_before_the_start() -> None
     confirmed = [False] * 12
     confirmed[8] = True  # [8]:[8] is right: keep it
     confirmed[10] = True  # [10]:[10] too
-    result = realign(SRC, TGT, current, confirmed, 3, src_lang="en", tgt_lang="de",
-                     embedder=embedder)
+    result = realign(
+        SRC, TGT, current, confirmed, 3, src_lang="en", tgt_lang="de", embedder=embedder
+    )
     check_partition(result, len(SRC), len(TGT))
     assert result[:3] == current[:3]
     assert current[8] in result and current[10] in result
     # Between bead 3 and the first confirmed bead: source 3 pairs with target 2, which a kept
     # bead holds, so it stays alone; the rest is the truth.
-    assert pairs(result[3:result.index(current[8])]) == [
-        ((3,), ()), ((4,), (3, 4)), ((5,), (5,)), ((6,), ()), ((7,), (6,)), ((), (7,))
+    assert pairs(result[3 : result.index(current[8])]) == [
+        ((3,), ()),
+        ((4,), (3, 4)),
+        ((5,), (5,)),
+        ((6,), ()),
+        ((7,), (6,)),
+        ((), (7,)),
     ]
     assert pairs(result[result.index(current[8]) + 1 :]) == [
-        ((9,), (9,)), ((10,), (10,)), ((11,), (11,))
+        ((9,), (9,)),
+        ((10,), (10,)),
+        ((11,), (11,)),
     ]
     # From the start, with nothing confirmed, realign is align.
-    assert realign(SRC, TGT, current, [False] * 12, 0, src_lang="en", tgt_lang="de",
-                   embedder=embedder) == align(SRC, TGT, "en", "de", embedder=embedder)
+    assert realign(
+        SRC, TGT, current, [False] * 12, 0, src_lang="en", tgt_lang="de", embedder=embedder
+    ) == align(SRC, TGT, "en", "de", embedder=embedder)
     assert pairs(align(SRC, TGT, "en", "de", embedder=embedder)) == pairs(truth)
 
 
@@ -217,8 +250,10 @@ def test_a_confirmed_bead_forces_the_alignment_around_it() -> None:
     forced = [*current[:4], AlignedBead((5,), (), None), AlignedBead((6,), (5,), None)]
     forced_rest_src = 7
     forced_rest_tgt = 6
-    rest = [AlignedBead((i,), (j,), None)
-            for i, j in zip(range(forced_rest_src, 12), range(forced_rest_tgt, 12), strict=False)]
+    rest = [
+        AlignedBead((i,), (j,), None)
+        for i, j in zip(range(forced_rest_src, 12), range(forced_rest_tgt, 12), strict=False)
+    ]
     rest.append(AlignedBead((), (11,), None))
     beads = [*forced, *rest]
     check_partition(beads, 12, 12)
@@ -226,8 +261,14 @@ def test_a_confirmed_bead_forces_the_alignment_around_it() -> None:
     flags[4] = flags[5] = True
     result = realign(SRC, TGT, beads, flags, 4, src_lang="en", tgt_lang="de", embedder=embedder)
     assert result[:6] == beads[:6]
-    assert pairs(result[6:]) == [((7,), (6,)), ((), (7,)), ((8,), (8,)), ((9,), (9,)),
-                                 ((10,), (10,)), ((11,), (11,))]
+    assert pairs(result[6:]) == [
+        ((7,), (6,)),
+        ((), (7,)),
+        ((8,), (8,)),
+        ((9,), (9,)),
+        ((10,), (10,)),
+        ((11,), (11,)),
+    ]
 
 
 def test_realign_checks_its_arguments() -> None:
@@ -236,8 +277,16 @@ def test_realign_checks_its_arguments() -> None:
     with pytest.raises(InputError, match="flags"):
         realign(SRC, TGT, current, [False], 0, src_lang="en", tgt_lang="de", embedder=embedder)
     with pytest.raises(InputError, match="start bead"):
-        realign(SRC, TGT, current, [False] * len(current), len(current) + 1,
-                src_lang="en", tgt_lang="de", embedder=embedder)
+        realign(
+            SRC,
+            TGT,
+            current,
+            [False] * len(current),
+            len(current) + 1,
+            src_lang="en",
+            tgt_lang="de",
+            embedder=embedder,
+        )
     with pytest.raises(InputError, match="paragraph"):
         align(SRC, TGT, "en", "de", embedder=embedder, src_paragraphs=[0, 1])
     with pytest.raises(InputError, match="decrease"):
@@ -294,6 +343,15 @@ def test_the_seed_pair_comes_out_exactly() -> None:
     beads = align(en, ar, "en", "ar", src_paragraphs=en_paragraphs, tgt_paragraphs=ar_paragraphs)
     assert en[0].startswith("Austin discusses") and en[-1] == "Leave a comment"
     assert pairs(beads) == [
-        ((0,), ()), ((1,), (0,)), ((2,), (1,)), ((3,), (2,)), ((4, 5), (3,)), ((6, 7), (4,)),
-        ((8,), (5,)), ((9,), (6,)), ((10,), (7,)), ((11,), (8,)), ((12,), ()),
+        ((0,), ()),
+        ((1,), (0,)),
+        ((2,), (1,)),
+        ((3,), (2,)),
+        ((4, 5), (3,)),
+        ((6, 7), (4,)),
+        ((8,), (5,)),
+        ((9,), (6,)),
+        ((10,), (7,)),
+        ((11,), (8,)),
+        ((12,), ()),
     ]

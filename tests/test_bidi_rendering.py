@@ -47,7 +47,8 @@ def _visual_lines(view: PairView, side: Side, base: str | None = None) -> list[t
                     return not unicodedata.category(ch).startswith("M")
 
                 shown = sorted(
-                    (x0, cp) for cp, (x0, _) in boxes.items()
+                    (x0, cp)
+                    for cp, (x0, _) in boxes.items()
                     if first <= cp < first + len(logical) and keep(block.text[cp])
                 )
                 qt_order = "".join(block.text[cp] for _, cp in shown)
@@ -94,8 +95,12 @@ def test_mixed_direction_lines_match_the_bidi_algorithm(
 ) -> None:
     (tmp_path / "m.en.txt").write_text(MIXED_EN, "utf-8")
     (tmp_path / "m.ar.txt").write_text(MIXED_AR, "utf-8")
-    view = _view(store, qtbot, _import(store, project_id, tmp_path / "m.en.txt",
-                                       tmp_path / "m.ar.txt"), width)
+    view = _view(
+        store,
+        qtbot,
+        _import(store, project_id, tmp_path / "m.en.txt", tmp_path / "m.ar.txt"),
+        width,
+    )
     checked = 0
     for side in Side:
         for qt_order, reference in _visual_lines(view, side):
@@ -109,7 +114,8 @@ def test_the_comparison_catches_a_wrong_base_direction(
 ) -> None:
     (tmp_path / "m.en.txt").write_text(MIXED_EN, "utf-8")
     (tmp_path / "m.ar.txt").write_text(MIXED_AR, "utf-8")
-    view = _view(store, qtbot, _import(store, project_id, tmp_path / "m.en.txt",
-                                       tmp_path / "m.ar.txt"), 1000)
+    view = _view(
+        store, qtbot, _import(store, project_id, tmp_path / "m.en.txt", tmp_path / "m.ar.txt"), 1000
+    )
     wrong = _visual_lines(view, Side.TARGET, base="L") + _visual_lines(view, Side.SOURCE, "R")
     assert any(qt_order != reference for qt_order, reference in wrong)

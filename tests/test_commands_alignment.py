@@ -86,11 +86,13 @@ def parse_layout(layout: str) -> list[tuple[tuple[int, ...], tuple[int, ...], st
     for token in layout.split():
         status = CONFIRMED if token.endswith("*") else AUTOMATIC
         src, tgt = token.rstrip("*").split(":")
-        beads.append((
-            tuple(int(i) for i in src.split(",") if i),
-            tuple(int(i) for i in tgt.split(",") if i),
-            status,
-        ))
+        beads.append(
+            (
+                tuple(int(i) for i in src.split(",") if i),
+                tuple(int(i) for i in tgt.split(",") if i),
+                status,
+            )
+        )
     return beads
 
 
@@ -102,8 +104,10 @@ def layout_of(store: Store, layer_id: int) -> str:
         number[side] = {span: k for k, span in enumerate(sorted(starts))}
     tokens = []
     for src, tgt, status in read_model(store, layer_id):
-        numbers = [",".join(str(number[side][s]) for s in spans) for side, spans in
-                   zip(SIDES, (src, tgt), strict=True)]
+        numbers = [
+            ",".join(str(number[side][s]) for s in spans)
+            for side, spans in zip(SIDES, (src, tgt), strict=True)
+        ]
         tokens.append(":".join(numbers) + ("*" if status == CONFIRMED else ""))
     return " ".join(tokens)
 
@@ -232,8 +236,11 @@ def alice_layer(store: Store, pair_id: int) -> None:
             session.add(mention)
             mentions[key] = mention
         session.add(
-            Link(layer=layer, source_mention=mentions["austin_src"],
-                 target_mention=mentions["austin_tgt"])
+            Link(
+                layer=layer,
+                source_mention=mentions["austin_src"],
+                target_mention=mentions["austin_tgt"],
+            )
         )
 
 
@@ -387,6 +394,7 @@ EDITS: dict[str, tuple[Factory, str, bool]] = {
     ),
 }
 
+
 def test_the_start_layout(seed: Seed) -> None:
     assert layout_of(seed.editor.store, seed.editor.layer_id) == LAYOUT
 
@@ -521,7 +529,11 @@ def test_sentence_edits_work_on_an_unaligned_layer(seed: Seed) -> None:
         assert layer is not None
         now = sentence_spans(session, layer, Side.SOURCE)
     assert now == [
-        spans[0], (spans[1][0], at), (at + 1, spans[1][1]), (spans[2][0], spans[3][1]), *spans[4:]
+        spans[0],
+        (spans[1][0], at),
+        (at + 1, spans[1][1]),
+        (spans[2][0], spans[3][1]),
+        *spans[4:],
     ]
     with pytest.raises(InputError, match=f"has no bead {seed.beads[0]}"):
         editor.execute(MergeBeads(seed.beads[0]))
@@ -686,7 +698,10 @@ def test_undo_texts_and_audit(seed: Seed) -> None:
             .limit(4)
         ).all()[::-1]
     assert [action for action, _ in tail] == [
-        "merge_beads", "undo:merge_beads", "redo:merge_beads", "split_sentence",
+        "merge_beads",
+        "undo:merge_beads",
+        "redo:merge_beads",
+        "split_sentence",
     ]
     assert tail[0].detail["params"] == {"bead_id": seed.beads[5]}
     assert tail[0].detail["changed"] == {
@@ -834,7 +849,9 @@ def build_long_layer(store: Store, beads: int) -> tuple[int, Annotator]:
         source = "".join(f"Sentence number {i}.\n" for i in range(beads))
         target = "".join(f"الجملة رقم {i}.\n" for i in range(beads))
         pair = DocumentPair(
-            project=project, name="long", source=_document("en", source),
+            project=project,
+            name="long",
+            source=_document("en", source),
             target=_document("ar", target),
         )
         session.add(pair)
@@ -874,7 +891,10 @@ def test_merge_and_split_near_the_start_of_a_long_layer_renumber_every_row(store
         layer = session.get(Layer, layer_id)
         assert layer is not None
         assert [(b.src, b.tgt) for b in alignment(session, layer)[:4]] == [
-            ((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))
+            ((0,), (0,)),
+            ((1,), (1,)),
+            ((2,), (2,)),
+            ((3,), (3,)),
         ]
     editor.undo()
     editor.undo()
@@ -1019,8 +1039,10 @@ class AlignmentMachine(RuleBasedStateMachine):
         k %= len(self.model)
         step = -1 if kind in ("first_up", "side_up") else 1
         commands = {
-            "first_up": ShiftFirstUp, "last_down": ShiftLastDown,
-            "side_up": MoveSideUp, "side_down": MoveSideDown,
+            "first_up": ShiftFirstUp,
+            "last_down": ShiftLastDown,
+            "side_up": MoveSideUp,
+            "side_down": MoveSideDown,
         }
         expected = model_move(self.model, k, side, step, kind.startswith("side"))
         self.attempt(commands[kind](self.bead_id(k), side), expected)
@@ -1072,8 +1094,10 @@ class AlignmentMachine(RuleBasedStateMachine):
             or right == end
             or any(s == side and ms < right and me > left for s, ms, me in self.mention_spans)
         )
-        expected = None if refused else model_replace(
-            self.model, bead, side, (start, end), ((start, left), (right, end))
+        expected = (
+            None
+            if refused
+            else model_replace(self.model, bead, side, (start, end), ((start, left), (right, end)))
         )
         self.attempt(SplitSentence(self.segment_id(side, (start, end)), offset), expected)
 

@@ -428,15 +428,7 @@ def test_reach_the_seed_gold_alignment_from_the_keyboard(
 ) -> None:
     view = window.view
     assert _layout(window) == GOLD  # the embedding aligner proposes the gold at import
-    with store.write() as session:  # start instead from the length-based proposal
-        layer = session.get(Layer, window.layer_id)
-        sentences = [
-            [layer.pair.document(side).text[s:e] for s, e in sentence_spans(session, layer, side)]
-            for side in (EN, AR)
-        ]
-        replace_alignment(session, layer, align_texts(*sentences))
-    window.editor.reload()
-    view.model.reload()
+    _use_length_proposal(window, store)  # start instead from the length-based proposal
     proposal = [(2, 1), (1, 1), (1, 1), (2, 1), (2, 1), (1, 1), (1, 1), (1, 1), (2, 1)]
     assert _layout(window) == proposal
     # the length-based proposal
@@ -484,9 +476,53 @@ def test_sentence_split_and_merge_keep_mentions(
 def test_row_menu_acts_where_the_mouse_clicked(window: MainWindow, qtbot: QtBot) -> None:
     view = window.view
     titles = [a.text() for a in view.actions()]
-    assert "Merge this row with the next" in titles and len(titles) == 11
+    assert "Merge this row with the next" in titles and len(titles) == 13
     point = view.char_box(AR, view.model.row(1).target[0].start + 2).center().toPoint()
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.RightButton, pos=point)
     merge = next(a for a in view.actions() if a.text() == "Merge this row with the next")
     merge.trigger()
     assert _layout(window)[1] == (2, 2)
+
+
+def _use_length_proposal(window: MainWindow, store: Store) -> None:
+    with store.write() as session:
+        layer = session.get(Layer, window.layer_id)
+        sentences = [
+            [layer.pair.document(side).text[s:e] for s, e in sentence_spans(session, layer, side)]
+            for side in (EN, AR)
+        ]
+        replace_alignment(session, layer, align_texts(*sentences))
+    window.editor.reload()
+    window.view.model.reload()
+
+
+def test_realign_in_a_thread_keeps_confirmed_rows_and_undoes(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    _use_length_proposal(window, store)
+    view = window.view
+    ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
+    _caret_in(window, 1, EN)
+    qtbot.keyClick(view, Qt.Key.Key_Return, ctrl)  # confirm row 2 (1:1, right already)
+    qtbot.keyClick(view, Qt.Key.Key_A, ctrl | shift)
+    assert window.worker is not None and window.progress.isVisible() is not None
+    qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+    assert _layout(window) == GOLD
+    assert view.model.row(2).status == "confirmed"  # the confirmed row kept its status
+    qtbot.keyClick(view, Qt.Key.Key_Z, ctrl)
+    assert _layout(window)[0] == (2, 1)  # one undo step back to the proposal
+    qtbot.keyClick(view, Qt.Key.Key_Z, ctrl | shift)
+    assert _layout(window) == GOLD
+
+
+def test_cancelled_alignment_changes_nothing(
+    window: MainWindow, qtbot: QtBot, store: Store
+) -> None:
+    _use_length_proposal(window, store)
+    before = _layout(window)
+    window.start_alignment(from_caret=False)
+    assert window.cancel_button.isVisibleTo(window)
+    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+    assert _layout(window) == before
+    assert not window.undo_stack.canUndo()

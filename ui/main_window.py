@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -14,6 +15,8 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressBar,
+    QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
     QWidget,
@@ -21,6 +24,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.alignment.beads import AlignedBead
+from annotator.alignment.pair_alignment import linked_names, paragraph_numbers
 from annotator.arabic import snap_selection
 from annotator.commands import Batch, Changes, Command, Editor
 from annotator.commands_alignment import (
@@ -45,13 +50,17 @@ from annotator.commands_entities import (
     TagMention,
     Unlink,
 )
+from annotator.commands_realign import ApplyAlignment
 from annotator.errors import AnnotatorError, ConflictError
 from annotator.layers import (
     BeadRow,
+    alignment,
     bead_counts,
+    bead_rows,
     ensure_annotator_layer,
     layer_progress,
     next_bead_row,
+    sentence_spans,
 )
 from annotator.matching import find_occurrences
 from annotator.model import (
@@ -68,6 +77,7 @@ from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from annotator.suggestions import Suggestion, suggest_counterparts
 from ui import undo
+from ui.align_worker import AlignJob, AlignWorker
 from ui.fonts import text_font, unsupported_characters
 from ui.help_overlay import HelpOverlay
 from ui.pair_model import PairRowsModel
@@ -148,6 +158,15 @@ class MainWindow(QMainWindow):
         self.help = HelpOverlay(self)
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 0)  # the aligner reports no steps: a busy indicator
+        self.progress.setMaximumWidth(160)
+        self.cancel_button = QPushButton("Cancel alignment")
+        self.cancel_button.clicked.connect(self.cancel_alignment)
+        for widget in (self.progress, self.cancel_button):
+            self.statusBar().addPermanentWidget(widget)
+            widget.hide()
+        self.worker: AlignWorker | None = None
         self._make_actions()
         self.resize(1500, 900)
         self.reload_navigator()
@@ -274,6 +293,16 @@ class MainWindow(QMainWindow):
             ("Merge the sentence with the next", "Alt+J", self.merge_sentence),
             ("Confirm this row (again: back to automatic)", "Ctrl+Return", self.toggle_confirm),
             ("Confirm every row up to this one", "Ctrl+Shift+Return", self.confirm_up_to),
+            (
+                "Re-align the whole pair (confirmed rows stay)",
+                "Ctrl+Shift+A",
+                lambda: self.start_alignment(from_caret=False),
+            ),
+            (
+                "Re-align from the caret's row (confirmed rows stay)",
+                "Ctrl+Alt+A",
+                lambda: self.start_alignment(from_caret=True),
+            ),
         ]
         self.row_actions = [
             self._action(text, keys, slot, "Alignment") for text, keys, slot in alignment_actions
@@ -866,6 +895,76 @@ class MainWindow(QMainWindow):
         found = self._at_caret()
         if found is not None:
             self.run(ConfirmUpTo(found[0].bead_id))
+
+    # --- running the aligner
+
+    def start_alignment(self, from_caret: bool) -> None:
+        """Re-align the pair (or from the caret's row) in a thread, keeping confirmed rows."""
+        if self.view is None or self.layer_id is None or self.worker is not None:
+            return
+        start = self.current_row() if from_caret else 0
+        with self.store.read() as session:
+            layer = session.get(Layer, self.layer_id)
+            assert layer is not None
+            pair = layer.pair
+            texts = {side: pair.document(side).text for side in Side}
+            spans = {side: sentence_spans(session, layer, side) for side in Side}
+            beads = alignment(session, layer)
+            statuses = [row.status for row in bead_rows(session, layer)]
+            job = AlignJob(
+                [texts[Side.SOURCE][a:b] for a, b in spans[Side.SOURCE]],
+                [texts[Side.TARGET][a:b] for a, b in spans[Side.TARGET]],
+                pair.source.language,
+                pair.target.language,
+                beads,
+                [status == BeadStatus.CONFIRMED.value for status in statuses],
+                start,
+                paragraph_numbers(texts[Side.SOURCE], spans[Side.SOURCE]),
+                paragraph_numbers(texts[Side.TARGET], spans[Side.TARGET]),
+                linked_names(session, pair),
+            )
+        worker = AlignWorker(self.store, job)
+        worker.aligned.connect(self._alignment_done)
+        worker.failed.connect(self._alignment_failed)
+        worker.finished.connect(self._worker_finished)
+        self.worker = worker
+        self.progress.show()
+        self.cancel_button.show()
+        self.statusBar().showMessage("aligning… (the window stays usable; Cancel stops waiting)")
+        worker.start()
+
+    def cancel_alignment(self) -> None:
+        """Stop waiting for the aligner: its result will be dropped, nothing is written."""
+        if self.worker is not None:
+            self.worker.cancelled = True
+            self.progress.hide()
+            self.cancel_button.hide()
+            self.statusBar().showMessage("alignment cancelled; nothing was changed", 5000)
+
+    def _alignment_done(self, beads: list[AlignedBead], vectors: dict[str, Any]) -> None:
+        worker = self.worker
+        if worker is None or worker.cancelled:
+            return
+        changes = self.run(ApplyAlignment(beads, vectors))
+        if changes is not None:
+            self.statusBar().showMessage(f"aligned: {len(beads)} rows", 5000)
+
+    def _alignment_failed(self, message: str) -> None:
+        if self.worker is not None and not self.worker.cancelled:
+            self.statusBar().showMessage(f"alignment failed: {message}", 10000)
+
+    def _worker_finished(self) -> None:
+        self.progress.hide()
+        self.cancel_button.hide()
+        if self.worker is not None:
+            self.worker.deleteLater()
+        self.worker = None
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.worker is not None:
+            self.worker.cancelled = True
+            self.worker.wait()
+        super().closeEvent(event)
 
     def current_row(self) -> int:
         """Return the row of the caret, else the top row."""

@@ -51,11 +51,21 @@ REFERENCE = {
     NTREX: "target ≥ 0.97; hunalign 0.935–0.940, Gale–Church 0.898",
     SEED: "target: exactly the gold (F1 1.0000)",
 }
-SEED_GOLD = "[0]:[]\n[1]:[0]\n[2]:[1]\n[3]:[2]\n[4, 5]:[3]\n[6, 7]:[4]\n[8]:[5]\n[9]:[6]\n" \
+SEED_GOLD = (
+    "[0]:[]\n[1]:[0]\n[2]:[1]\n[3]:[2]\n[4, 5]:[3]\n[6, 7]:[4]\n[8]:[5]\n[9]:[6]\n"
     "[10]:[7]\n[11]:[8]\n[12]:[]"
+)
 DP_SIZE = 5000
 HEADER = [
-    "row", "set", "strict P", "strict R", "strict F1", "lax P", "lax R", "lax F1", "seconds",
+    "row",
+    "set",
+    "strict P",
+    "strict R",
+    "strict F1",
+    "lax P",
+    "lax R",
+    "lax F1",
+    "seconds",
     "reference / target",
 ]
 
@@ -86,17 +96,30 @@ def load_sets() -> list[Set]:
     textberg = root / "textberg-de-fr"
     ntrex = root / "ntrex-en-ar" / "split_drop"
     sets: list[Set] = [
-        (TEXTBERG_TEST, "de", "fr", [
-            _document(*(textberg / f"test{k}.{ext}" for ext in ("de", "fr", "defr")))
-            for k in range(7)
-        ]),
-        (TEXTBERG_DEV, "de", "fr", [
-            _document(*(textberg / f"dev.{ext}" for ext in ("de", "fr", "defr")))
-        ]),
-        (NTREX, "en", "ar", [
-            _document(gold.with_suffix(".en"), gold.with_suffix(".ar"), gold)
-            for gold in sorted(ntrex.glob("*.enar"))
-        ]),
+        (
+            TEXTBERG_TEST,
+            "de",
+            "fr",
+            [
+                _document(*(textberg / f"test{k}.{ext}" for ext in ("de", "fr", "defr")))
+                for k in range(7)
+            ],
+        ),
+        (
+            TEXTBERG_DEV,
+            "de",
+            "fr",
+            [_document(*(textberg / f"dev.{ext}" for ext in ("de", "fr", "defr")))],
+        ),
+        (
+            NTREX,
+            "en",
+            "ar",
+            [
+                _document(gold.with_suffix(".en"), gold.with_suffix(".ar"), gold)
+                for gold in sorted(ntrex.glob("*.enar"))
+            ],
+        ),
     ]
     for name, _, _, documents in sets:
         if not documents:
@@ -167,34 +190,69 @@ def _variant(
     return run
 
 
-def _ablations(embedder: Embedder) -> list[tuple[str, CostParams, Sequence[tuple[int, int]],
-                                              Embedder | None]]:
+def _ablations(
+    embedder: Embedder,
+) -> list[tuple[str, CostParams, Sequence[tuple[int, int]], Embedder | None]]:
     base = CostParams()
     no_three = tuple(t for t in ALL_BEAD_TYPES if 3 not in t)
     two_max = tuple(t for t in no_three if t != (2, 2))
     return [
         ("ablation: as shipped (no linked names)", base, ALL_BEAD_TYPES, None),
-        ("ablation: − anchors (numbers, shared words)", replace(base, anchor_weight=0.0),
-         ALL_BEAD_TYPES, None),
-        ("ablation: − length (Gale–Church δ)", replace(base, length_weight=0.0), ALL_BEAD_TYPES,
-         None),
-        ("ablation: − length-dependent skip cost", replace(base, skip_length_weight=0.0),
-         ALL_BEAD_TYPES, None),
+        (
+            "ablation: − anchors (numbers, shared words)",
+            replace(base, anchor_weight=0.0),
+            ALL_BEAD_TYPES,
+            None,
+        ),
+        (
+            "ablation: − length (Gale–Church δ)",
+            replace(base, length_weight=0.0),
+            ALL_BEAD_TYPES,
+            None,
+        ),
+        (
+            "ablation: − length-dependent skip cost",
+            replace(base, skip_length_weight=0.0),
+            ALL_BEAD_TYPES,
+            None,
+        ),
         ("ablation: − bead bonus", replace(base, bead_bonus=0.0), ALL_BEAD_TYPES, None),
-        ("ablation: merge factor a·b (Vecalign-like)", replace(base, merge_exponent=1.0),
-         ALL_BEAD_TYPES, None),
+        (
+            "ablation: merge factor a·b (Vecalign-like)",
+            replace(base, merge_exponent=1.0),
+            ALL_BEAD_TYPES,
+            None,
+        ),
         ("ablation: merge factor 1", replace(base, merge_exponent=0.0), ALL_BEAD_TYPES, None),
-        ("ablation: − Vecalign normaliser (raw 1 − cos)", replace(base, normalise=False),
-         ALL_BEAD_TYPES, None),
+        (
+            "ablation: − Vecalign normaliser (raw 1 − cos)",
+            replace(base, normalise=False),
+            ALL_BEAD_TYPES,
+            None,
+        ),
         ("ablation: bead types ≤ 2:2 (no 3:1, 1:3)", base, no_three, None),
         ("ablation: bead types ≤ 2:1 (no 2:2, 3:1, 1:3)", base, two_max, None),
         ("ablation: bead types + 2:3, 3:2", base, (*ALL_BEAD_TYPES, (2, 3), (3, 2)), None),
-        ("ablation: plain DP (raw 1 − cos, a·b, no bonus/length/anchors)",
-         CostParams(skip=0.9, skip_length_weight=0.0, merge_exponent=1.0, bead_bonus=0.0,
-                    length_weight=0.0, anchor_weight=0.0, normalise=False),
-         ALL_BEAD_TYPES, None),
-        ("ablation: joined-text runs (Vecalign-style embedding)", base, ALL_BEAD_TYPES,
-         _JoinedRuns(embedder)),
+        (
+            "ablation: plain DP (raw 1 − cos, a·b, no bonus/length/anchors)",
+            CostParams(
+                skip=0.9,
+                skip_length_weight=0.0,
+                merge_exponent=1.0,
+                bead_bonus=0.0,
+                length_weight=0.0,
+                anchor_weight=0.0,
+                normalise=False,
+            ),
+            ALL_BEAD_TYPES,
+            None,
+        ),
+        (
+            "ablation: joined-text runs (Vecalign-style embedding)",
+            base,
+            ALL_BEAD_TYPES,
+            _JoinedRuns(embedder),
+        ),
     ]
 
 
@@ -217,8 +275,15 @@ def _dp_speed(sets: Sequence[Set], cache: EmbeddingCache) -> list[str]:
         times.append(time.perf_counter() - started)
     check_partition(beads, DP_SIZE, DP_SIZE)
     return [
-        "DP speed, embeddings cached (median of 3)", f"{DP_SIZE:,} × {DP_SIZE:,} sentences",
-        "", "", "", "", "", "", f"{statistics.median(times):.2f}",
+        "DP speed, embeddings cached (median of 3)",
+        f"{DP_SIZE:,} × {DP_SIZE:,} sentences",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "",
+        f"{statistics.median(times):.2f}",
         "target ≤ 3 s; Vecalign < 8 s (5k × 5k)",
     ]
 
@@ -235,10 +300,18 @@ def run() -> tuple[str, list[str], list[list[str]]]:
         )
         rows.append(_row("aligner as shipped", name, score, seconds, REFERENCE[name]))
     seed, en_paragraphs, ar_paragraphs = _seed()
-    score, seconds = _scored([seed], lambda d: align(
-        d[0], d[1], "en", "ar", cache=cache,
-        src_paragraphs=en_paragraphs, tgt_paragraphs=ar_paragraphs,
-    ))
+    score, seconds = _scored(
+        [seed],
+        lambda d: align(
+            d[0],
+            d[1],
+            "en",
+            "ar",
+            cache=cache,
+            src_paragraphs=en_paragraphs,
+            tgt_paragraphs=ar_paragraphs,
+        ),
+    )
     rows.append(_row("aligner as shipped", SEED, score, seconds, REFERENCE[SEED]))
     rows.append(_dp_speed(sets, cache))
     for name, _, _, documents in sets:
@@ -249,9 +322,10 @@ def run() -> tuple[str, list[str], list[list[str]]]:
         for name, src_lang, tgt_lang, documents in sets:
             if variant_embedder is not None and name == NTREX:
                 continue  # joined-text runs of 4,000 sentences: a minute of embedding
-            score, seconds = _scored(documents, _variant(
-                (src_lang, tgt_lang), cache, params, bead_types, variant_embedder
-            ))
+            score, seconds = _scored(
+                documents,
+                _variant((src_lang, tgt_lang), cache, params, bead_types, variant_embedder),
+            )
             rows.append(_row(label, name, score, seconds, ""))
     return "Default sentence aligner: USE v3 embeddings + coarse-to-fine DP", HEADER, rows
 
