@@ -70,3 +70,27 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("warning", "critical", "information", "question"):
         monkeypatch.setattr(QMessageBox, name, refuse)
     monkeypatch.setattr(QInputDialog, "getText", refuse)
+
+
+def seed_store_template(path: Path) -> int:
+    """Create a store at `path` with the seed pair imported; return the pair id."""
+    from annotator.importing import import_pairs
+
+    store = Store.open(path)
+    try:
+        with store.write() as session:
+            project = create_project(session, "news", "en", "ar", "tester")
+            return import_pairs(session, project, [seed_files()], "tester").imported[0][0]
+    finally:
+        store.close()
+
+
+def copy_store(template: Path, path: Path) -> Path:
+    """Copy a closed store file and its WAL to `path` (importing once keeps tests fast)."""
+    import shutil
+
+    for suffix in ("", "-wal"):
+        source = Path(f"{template}{suffix}")
+        if source.exists():
+            shutil.copyfile(source, f"{path}{suffix}")
+    return path

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,9 +18,7 @@ from annotator.commands_entities import (
     TagMention,
     Unlink,
 )
-from annotator.demo import seed_files
 from annotator.errors import ConflictError, InputError, IntegrityError
-from annotator.importing import import_pairs
 from annotator.layers import ensure_annotator_layer
 from annotator.model import (
     Annotator,
@@ -33,8 +30,9 @@ from annotator.model import (
     Mention,
     Segment,
 )
-from annotator.projects import create_project, get_or_create_annotator
+from annotator.projects import get_or_create_annotator
 from annotator.store import Store
+from tests.conftest import copy_store, seed_store_template
 
 Dump = dict[str, dict[int, tuple[Any, ...]]]
 
@@ -80,25 +78,13 @@ def audit_count(store: Store) -> int:
 @pytest.fixture(scope="module")
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     path = tmp_path_factory.mktemp("template") / "store.sqlite3"
-    store = Store.open(path)
-    try:
-        with store.write() as session:
-            project = create_project(session, "news", "en", "ar", "tester")
-            pair_id = import_pairs(session, project, [seed_files()], "tester").imported[0][0]
-    finally:
-        store.close()
-    return path, pair_id
+    return path, seed_store_template(path)
 
 
 @pytest.fixture
 def db_path(tmp_path: Path, seeded_template: tuple[Path, int]) -> Path:
     """A copy of a store with the seed pair imported (importing once keeps this file fast)."""
-    path = tmp_path / "store.sqlite3"
-    for suffix in ("", "-wal"):
-        template = Path(f"{seeded_template[0]}{suffix}")
-        if template.exists():
-            shutil.copyfile(template, f"{path}{suffix}")
-    return path
+    return copy_store(seeded_template[0], tmp_path / "store.sqlite3")
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,9 +38,7 @@ from annotator.commands_alignment import (
     _Delta,
     _SegmentImage,
 )
-from annotator.demo import seed_files
 from annotator.errors import ConflictError, InputError, IntegrityError
-from annotator.importing import import_pairs
 from annotator.invariants import check_layer_alignment
 from annotator.layers import (
     alignment,
@@ -69,6 +66,7 @@ from annotator.model import (
 from annotator.projects import create_project, get_or_create_annotator
 from annotator.segmentation import line_sentences
 from annotator.store import Store
+from tests.conftest import copy_store, seed_store_template
 
 Dump = dict[str, dict[int, tuple[Any, ...]]]
 Sentence = tuple[int, int]
@@ -169,11 +167,9 @@ def span(texts: dict[str, str], side: str, word: str) -> tuple[int, int]:
 def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     """A store with the seed pair and Alice's laid-out layer, built once and copied per test."""
     path = tmp_path_factory.mktemp("template") / "store.sqlite3"
+    pair_id = seed_store_template(path)
     store = Store.open(path)
     try:
-        with store.write() as session:
-            project = create_project(session, "news", "en", "ar", "tester")
-            pair_id = import_pairs(session, project, [seed_files()], "tester").imported[0][0]
         alice_layer(store, pair_id)
     finally:
         store.close()
@@ -182,12 +178,7 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int
 
 @pytest.fixture
 def db_path(tmp_path: Path, seeded_template: tuple[Path, int]) -> Path:
-    path = tmp_path / "store.sqlite3"
-    for suffix in ("", "-wal"):
-        template = Path(f"{seeded_template[0]}{suffix}")
-        if template.exists():
-            shutil.copyfile(template, f"{path}{suffix}")
-    return path
+    return copy_store(seeded_template[0], tmp_path / "store.sqlite3")
 
 
 @pytest.fixture
