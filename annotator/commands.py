@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.audit import record
 from annotator.errors import ConflictError, InputError, IntegrityError
-from annotator.model import Annotator, Layer, LayerKind, LayerStatus, utc_now
+from annotator.model import Annotator, Layer, LayerKind, LayerStatus, Side, utc_now
 from annotator.store import Store
 
 
@@ -64,6 +64,21 @@ class Changes:
         if self.layer_status:
             detail["layer_status"] = True
         return detail
+
+
+def checked_side(side: str) -> str:
+    """Return a side's value ('source' or 'target'), or raise InputError."""
+    try:
+        return Side(side).value
+    except ValueError:
+        raise InputError(f"unknown side {side!r} (source or target)") from None
+
+
+def checked_int(value: object, name: str, kind: str = "an integer") -> int:
+    """Return `value` if it is an int (not a bool), else raise InputError naming `name`."""
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise InputError(f"{name} must be {kind}, got {value!r}")
+    return value
 
 
 def _snake_case(name: str) -> str:

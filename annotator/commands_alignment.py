@@ -20,7 +20,7 @@ from typing import Any, ClassVar
 from sqlalchemy import ColumnElement, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from annotator.commands import Changes, Command
+from annotator.commands import Changes, Command, checked_int, checked_side
 from annotator.errors import ConflictError, InputError, IntegrityError
 from annotator.model import Bead, BeadStatus, Layer, Mention, Segment, Side
 
@@ -160,19 +160,6 @@ class _Plan:
 
 
 # -- reading --------------------------------------------------------------------------------------
-
-
-def _side(side: str) -> str:
-    try:
-        return Side(side).value
-    except ValueError:
-        raise InputError(f"unknown side {side!r} (source or target)") from None
-
-
-def _integer(value: object, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InputError(f"{name} must be an integer, got {value!r}")
-    return value
 
 
 def _bead_status(status: BeadStatus | str) -> BeadStatus:
@@ -327,7 +314,9 @@ def _write_segments(
             if after.bead_id is not None:
                 after = replace(after, bead_id=ids.get(after.bead_id, after.bead_id))
             values = {
-                "side": after.side, "start": after.start, "end": after.end,
+                "side": after.side,
+                "start": after.start,
+                "end": after.end,
                 "bead_id": after.bead_id,
             }
             if before is None:
@@ -394,13 +383,17 @@ def _check_edit(session: Session, layer_id: int, delta: _Delta) -> None:
                 f"layer {layer_id}: bead positions {window[0]}..{window[1]} are not each used once"
             )
     bead_ids = [b.id for b in beads]
-    sizes = dict(
-        session.execute(
-            select(Segment.bead_id, func.count())
-            .where(Segment.bead_id.in_(bead_ids))
-            .group_by(Segment.bead_id)
-        ).all()
-    ) if bead_ids else {}
+    sizes = (
+        dict(
+            session.execute(
+                select(Segment.bead_id, func.count())
+                .where(Segment.bead_id.in_(bead_ids))
+                .group_by(Segment.bead_id)
+            ).all()
+        )
+        if bead_ids
+        else {}
+    )
     for bead_id in bead_ids:
         if not sizes.get(bead_id):
             raise IntegrityError(f"layer {layer_id}: bead {bead_id} holds no sentence")
@@ -512,8 +505,8 @@ class _SideMove(_AlignmentEdit):
     _what: ClassVar[str]  # label, e.g. "first {side} sentence"
 
     def __post_init__(self) -> None:
-        self.bead_id = _integer(self.bead_id, "bead_id")
-        self.side = _side(self.side)
+        self.bead_id = checked_int(self.bead_id, "bead_id")
+        self.side = checked_side(self.side)
         self.text = f"Move {self._what.format(side=self.side)} {self._direction}"
 
     @property
@@ -574,7 +567,7 @@ class MergeBeads(_AlignmentEdit):
     bead_id: int
 
     def __post_init__(self) -> None:
-        self.bead_id = _integer(self.bead_id, "bead_id")
+        self.bead_id = checked_int(self.bead_id, "bead_id")
         self.text = "Merge rows"
 
     def _plan(self, session: Session, layer: Layer) -> _Plan:
@@ -624,9 +617,9 @@ class SplitBead(_AlignmentEdit):
     tgt_count: int
 
     def __post_init__(self) -> None:
-        self.bead_id = _integer(self.bead_id, "bead_id")
-        self.src_count = _integer(self.src_count, "src_count")
-        self.tgt_count = _integer(self.tgt_count, "tgt_count")
+        self.bead_id = checked_int(self.bead_id, "bead_id")
+        self.src_count = checked_int(self.src_count, "src_count")
+        self.tgt_count = checked_int(self.tgt_count, "tgt_count")
         self.text = "Split row"
 
     def _plan(self, session: Session, layer: Layer) -> _Plan:
@@ -658,8 +651,8 @@ class InsertEmptySide(_AlignmentEdit):
     side: str
 
     def __post_init__(self) -> None:
-        self.bead_id = _integer(self.bead_id, "bead_id")
-        self.side = _side(self.side)
+        self.bead_id = checked_int(self.bead_id, "bead_id")
+        self.side = checked_side(self.side)
         self.text = f"Detach {self.side} text"
 
     def _plan(self, session: Session, layer: Layer) -> _Plan:
@@ -693,8 +686,8 @@ class SplitSentence(_AlignmentEdit):
     offset: int
 
     def __post_init__(self) -> None:
-        self.segment_id = _integer(self.segment_id, "segment_id")
-        self.offset = _integer(self.offset, "offset")
+        self.segment_id = checked_int(self.segment_id, "segment_id")
+        self.offset = checked_int(self.offset, "offset")
         self.text = "Split sentence"
 
     def _plan(self, session: Session, layer: Layer) -> _Plan:
@@ -710,16 +703,17 @@ class SplitSentence(_AlignmentEdit):
         while right_start < seg.end and text[right_start].isspace():
             right_start += 1
         if left_end == seg.start or right_start == seg.end:
-            raise InputError(
-                f"splitting sentence {seg.id} at {self.offset} leaves an empty part"
-            )
+            raise InputError(f"splitting sentence {seg.id} at {self.offset} leaves an empty part")
         inside = session.execute(
-            select(Mention.label, Mention.surface, Mention.start, Mention.end).where(
+            select(Mention.label, Mention.surface, Mention.start, Mention.end)
+            .where(
                 Mention.layer_id == layer.id,
                 Mention.side == seg.side,
                 Mention.start < right_start,
                 Mention.end > left_end,
-            ).order_by(Mention.start).limit(1)
+            )
+            .order_by(Mention.start)
+            .limit(1)
         ).first()
         if inside is not None:
             label, surface, start, end = inside
@@ -755,7 +749,7 @@ class MergeSentenceWithNext(_AlignmentEdit):
     segment_id: int
 
     def __post_init__(self) -> None:
-        self.segment_id = _integer(self.segment_id, "segment_id")
+        self.segment_id = checked_int(self.segment_id, "segment_id")
         self.text = "Merge sentence with the next"
 
     def _plan(self, session: Session, layer: Layer) -> _Plan:
@@ -887,7 +881,7 @@ class SetBeadStatus(_StatusEdit):
 
     def __post_init__(self) -> None:
         self.status = _bead_status(self.status)
-        self.bead_ids = tuple(_integer(i, "bead id") for i in self.bead_ids)
+        self.bead_ids = tuple(checked_int(i, "bead id") for i in self.bead_ids)
         if not self.bead_ids:
             raise InputError("no bead given")
         count = len(set(self.bead_ids))
@@ -925,7 +919,7 @@ class ConfirmUpTo(_StatusEdit):
     status: BeadStatus = field(default=BeadStatus.CONFIRMED, init=False)
 
     def __post_init__(self) -> None:
-        self.bead_id = _integer(self.bead_id, "bead_id")
+        self.bead_id = checked_int(self.bead_id, "bead_id")
         self.text = "Confirm rows"
 
     def _scope(self, session: Session, layer: Layer) -> list[ColumnElement[bool]]:

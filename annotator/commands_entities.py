@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from annotator.commands import Changes, Command
+from annotator.commands import Changes, Command, checked_int, checked_side
 from annotator.errors import ConflictError, InputError
 from annotator.model import Layer, Link, Mention, Side
 
@@ -25,19 +25,6 @@ _T = TypeVar("_T")
 def _quote(surface: str) -> str:
     short = surface if len(surface) <= _QUOTE_MAX else surface[: _QUOTE_MAX - 1] + "…"
     return f"“{short}”"
-
-
-def _side(side: str) -> str:
-    try:
-        return Side(side).value
-    except ValueError:
-        raise InputError(f"unknown side {side!r} (source or target)") from None
-
-
-def _offset(value: object, name: str) -> int:
-    if not isinstance(value, int) or isinstance(value, bool):
-        raise InputError(f"{name} must be an integer offset, got {value!r}")
-    return value
 
 
 def _mention(session: Session, layer: Layer, mention_id: int) -> Mention:
@@ -192,9 +179,9 @@ class TagMention(Command):
     _row: _MentionRow | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.side = _side(self.side)
-        self.start = _offset(self.start, "start")
-        self.end = _offset(self.end, "end")
+        self.side = checked_side(self.side)
+        self.start = checked_int(self.start, "start", "an integer offset")
+        self.end = checked_int(self.end, "end", "an integer offset")
         self.text = f"Tag {self.label} [{self.start}, {self.end})"
 
     def do(self, session: Session, layer: Layer) -> Changes:
@@ -341,8 +328,8 @@ class ResizeMention(Command):
     _previous: tuple[int, int] | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.start = _offset(self.start, "start")
-        self.end = _offset(self.end, "end")
+        self.start = checked_int(self.start, "start", "an integer offset")
+        self.end = checked_int(self.end, "end", "an integer offset")
         self.text = f"Resize mention {self.mention_id} to [{self.start}, {self.end})"
 
     def do(self, session: Session, layer: Layer) -> Changes:

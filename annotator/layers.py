@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from annotator.alignment.beads import AlignedBead, check_partition
 from annotator.audit import record
@@ -67,10 +68,13 @@ def replace_segmentation(session: Session, layer: Layer, side: Side, spans: Sequ
     for start, end in spans:  # a bulk insert skips the flush checks: check ranges here
         if not 0 <= start < end <= length:
             raise IntegrityError(
-                f"sentence range [{start}, {end}) is outside the text (0..{length}) or empty")
+                f"sentence range [{start}, {end}) is outside the text (0..{length}) or empty"
+            )
     if spans:
-        session.execute(insert(Segment), [
-            {"layer_id": layer.id, "side": side.value, "start": s, "end": e} for s, e in spans])
+        session.execute(
+            insert(Segment),
+            [{"layer_id": layer.id, "side": side.value, "start": s, "end": e} for s, e in spans],
+        )
     session.expire(layer, ["segments", "beads"])
     check_layer_alignment(session, layer.id)
 
@@ -104,11 +108,19 @@ def replace_alignment(
     tgt_ids = segment_ids(session, layer, Side.TARGET)
     check_partition(beads, len(src_ids), len(tgt_ids))
     clear_alignment(session, layer)
-    bead_ids = list(session.scalars(
-        insert(Bead).returning(Bead.id, sort_by_parameter_order=True),
-        [{"layer_id": layer.id, "position": i, "status": status.value, "score": b.score}
-         for i, b in enumerate(beads)],
-    )) if beads else []
+    bead_ids = (
+        list(
+            session.scalars(
+                insert(Bead).returning(Bead.id, sort_by_parameter_order=True),
+                [
+                    {"layer_id": layer.id, "position": i, "status": status.value, "score": b.score}
+                    for i, b in enumerate(beads)
+                ],
+            )
+        )
+        if beads
+        else []
+    )
     assignments = [
         {"id": ids[k], "bead_id": bead_id}
         for bead_id, bead in zip(bead_ids, beads, strict=True)
@@ -166,26 +178,42 @@ def copy_layer(
     ids = {"new": layer.id, "old": source.id}
     # Sentences and beads in bulk (tens of thousands in a long pair); beads keep positions,
     # so each copied sentence finds its new bead by position.
-    session.execute(text(
-        "INSERT INTO beads (layer_id, position, status, score) "
-        "SELECT :new, position, status, score FROM beads WHERE layer_id = :old "
-        "ORDER BY position"), ids)
-    session.execute(text(
-        "INSERT INTO segments (layer_id, side, start_char, end_char, bead_id) "
-        "SELECT :new, s.side, s.start_char, s.end_char, nb.id FROM segments AS s "
-        "LEFT JOIN beads AS ob ON ob.id = s.bead_id "
-        "LEFT JOIN beads AS nb ON nb.layer_id = :new AND nb.position = ob.position "
-        "WHERE s.layer_id = :old ORDER BY s.side, s.start_char"), ids)
+    session.execute(
+        text(
+            "INSERT INTO beads (layer_id, position, status, score) "
+            "SELECT :new, position, status, score FROM beads WHERE layer_id = :old "
+            "ORDER BY position"
+        ),
+        ids,
+    )
+    session.execute(
+        text(
+            "INSERT INTO segments (layer_id, side, start_char, end_char, bead_id) "
+            "SELECT :new, s.side, s.start_char, s.end_char, nb.id FROM segments AS s "
+            "LEFT JOIN beads AS ob ON ob.id = s.bead_id "
+            "LEFT JOIN beads AS nb ON nb.layer_id = :new AND nb.position = ob.position "
+            "WHERE s.layer_id = :old ORDER BY s.side, s.start_char"
+        ),
+        ids,
+    )
     mention_map: dict[int, Mention] = {}
     for m in session.scalars(select(Mention).where(Mention.layer_id == source.id)):
         mention_map[m.id] = Mention(
-            layer=layer, side=m.side, start=m.start, end=m.end, label=m.label,
-            surface=m.surface, no_counterpart=m.no_counterpart,
+            layer=layer,
+            side=m.side,
+            start=m.start,
+            end=m.end,
+            label=m.label,
+            surface=m.surface,
+            no_counterpart=m.no_counterpart,
         )
     session.add_all(mention_map.values())
     session.add_all(
-        Link(layer=layer, source_mention=mention_map[k.source_mention_id],
-             target_mention=mention_map[k.target_mention_id])
+        Link(
+            layer=layer,
+            source_mention=mention_map[k.source_mention_id],
+            target_mention=mention_map[k.target_mention_id],
+        )
         for k in session.scalars(select(Link).where(Link.layer_id == source.id))
     )
     session.flush()
@@ -287,23 +315,37 @@ def count_rows(session: Session, layer: Layer) -> int:
     beads = session.scalar(select(func.count()).where(Bead.layer_id == layer.id)) or 0
     if beads:
         return int(beads)
-    per_side = session.execute(
-        select(func.count()).where(Segment.layer_id == layer.id).group_by(Segment.side)
-    ).scalars().all()
+    per_side = (
+        session.execute(
+            select(func.count()).where(Segment.layer_id == layer.id).group_by(Segment.side)
+        )
+        .scalars()
+        .all()
+    )
     return max(per_side, default=0)
 
 
 def _sentences_before(session: Session, layer: Layer, side: Side, start: int) -> int:
-    return int(session.scalar(select(func.count()).where(
-        Segment.layer_id == layer.id, Segment.side == side.value, Segment.start < start)) or 0)
+    return int(
+        session.scalar(
+            select(func.count()).where(
+                Segment.layer_id == layer.id, Segment.side == side.value, Segment.start < start
+            )
+        )
+        or 0
+    )
 
 
-def bead_rows(session: Session, layer: Layer, offset: int = 0, limit: int | None = None
-              ) -> list[BeadRow]:
+def bead_rows(
+    session: Session, layer: Layer, offset: int = 0, limit: int | None = None
+) -> list[BeadRow]:
     """Return rows offset..offset+limit: one per bead, or per sentence index if unaligned."""
     beads = session.execute(
-        select(Bead.id, Bead.status, Bead.score).where(Bead.layer_id == layer.id)
-        .order_by(Bead.position).offset(offset).limit(limit)
+        select(Bead.id, Bead.status, Bead.score)
+        .where(Bead.layer_id == layer.id)
+        .order_by(Bead.position)
+        .offset(offset)
+        .limit(limit)
     ).all()
     if not beads:
         return _unaligned_rows(session, layer, offset, limit)
@@ -337,20 +379,24 @@ def bead_rows(session: Session, layer: Layer, offset: int = 0, limit: int | None
     return rows
 
 
-def _unaligned_rows(session: Session, layer: Layer, offset: int, limit: int | None
-                    ) -> list[BeadRow]:
+def _unaligned_rows(
+    session: Session, layer: Layer, offset: int, limit: int | None
+) -> list[BeadRow]:
     per_side = []
     for side in Side:
         found = session.execute(
             select(Segment.id, Segment.start, Segment.end)
             .where(Segment.layer_id == layer.id, Segment.side == side.value)
-            .order_by(Segment.start).offset(offset).limit(limit)
+            .order_by(Segment.start)
+            .offset(offset)
+            .limit(limit)
         ).all()
         per_side.append([SentenceRef(i, offset + k, s, e) for k, (i, s, e) in enumerate(found)])
     src, tgt = per_side
     return [
-        BeadRow(None, BeadStatus.AUTOMATIC.value, None, tuple(src[i : i + 1]),
-                tuple(tgt[i : i + 1]))
+        BeadRow(
+            None, BeadStatus.AUTOMATIC.value, None, tuple(src[i : i + 1]), tuple(tgt[i : i + 1])
+        )
         for i in range(max(len(src), len(tgt)))
     ]
 
@@ -369,15 +415,21 @@ def row_at(session: Session, layer: Layer, side: Side, offset: int) -> int | Non
     if bead_id is None:
         return _sentences_before(session, layer, side, start)
     position = session.scalar(select(Bead.position).where(Bead.id == bead_id))
-    return int(session.scalar(select(func.count()).where(
-        Bead.layer_id == layer.id, Bead.position < position)) or 0)
+    return int(
+        session.scalar(
+            select(func.count()).where(Bead.layer_id == layer.id, Bead.position < position)
+        )
+        or 0
+    )
 
 
-def neighbour_sentence(session: Session, layer: Layer, side: Side, offset: int, step: int
-                       ) -> Span | None:
+def neighbour_sentence(
+    session: Session, layer: Layer, side: Side, offset: int, step: int
+) -> Span | None:
     """Return the range of the next (step 1) or previous (step -1) sentence from `offset`."""
     query = select(Segment.start, Segment.end).where(
-        Segment.layer_id == layer.id, Segment.side == side.value)
+        Segment.layer_id == layer.id, Segment.side == side.value
+    )
     if step > 0:
         query = query.where(Segment.start > offset).order_by(Segment.start)
     else:
@@ -389,49 +441,67 @@ def neighbour_sentence(session: Session, layer: Layer, side: Side, offset: int, 
 BeadKind = str  # "unconfirmed" | "low" | "non11"
 
 
-def _bead_filter(layer: Layer, kind: BeadKind, low: float) -> list[object]:
-    shape = (
-        select(Segment.bead_id, Segment.side, func.count().label("n"))
-        .where(Segment.layer_id == layer.id)
-        .group_by(Segment.bead_id, Segment.side)
-        .subquery()
-    )
+def _bead_filter(layer: Layer, kind: BeadKind, low: float) -> list[ColumnElement[bool]]:
     if kind == "unconfirmed":
         return [Bead.status != BeadStatus.CONFIRMED.value]
     if kind == "low":
         return [Bead.score.is_not(None), Bead.score < low]
     if kind == "non11":
+        per_side = (
+            select(Segment.bead_id, func.count().label("n"))
+            .where(Segment.layer_id == layer.id)
+            .group_by(Segment.bead_id, Segment.side)
+            .subquery()
+        )
         one_one = (
-            select(shape.c.bead_id).where(shape.c.n == 1)
-            .group_by(shape.c.bead_id).having(func.count() == 2)
+            select(per_side.c.bead_id)
+            .where(per_side.c.n == 1)
+            .group_by(per_side.c.bead_id)
+            .having(func.count() == 2)
         )
         return [Bead.id.not_in(one_one)]
     raise ValueError(f"unknown bead kind {kind!r}")
 
 
-def next_bead_row(session: Session, layer: Layer, after_row: int, kind: BeadKind,
-                  low: float = 0.5) -> int | None:
+def next_bead_row(
+    session: Session, layer: Layer, after_row: int, kind: BeadKind, low: float = 0.5
+) -> int | None:
     """Return the first row after `after_row` whose bead is unconfirmed, low-score or not 1:1."""
     position = session.scalar(
-        select(Bead.position).where(Bead.layer_id == layer.id).order_by(Bead.position)
-        .offset(after_row).limit(1))
+        select(Bead.position)
+        .where(Bead.layer_id == layer.id)
+        .order_by(Bead.position)
+        .offset(after_row)
+        .limit(1)
+    )
     if position is None:
         return None
     found = session.scalar(
-        select(Bead.position).where(Bead.layer_id == layer.id, Bead.position > position,
-                                    *_bead_filter(layer, kind, low))  # type: ignore[arg-type]
-        .order_by(Bead.position).limit(1))
+        select(Bead.position)
+        .where(Bead.layer_id == layer.id, Bead.position > position, *_bead_filter(layer, kind, low))
+        .order_by(Bead.position)
+        .limit(1)
+    )
     if found is None:
         return None
-    return int(session.scalar(select(func.count()).where(
-        Bead.layer_id == layer.id, Bead.position < found)) or 0)
+    return int(
+        session.scalar(select(func.count()).where(Bead.layer_id == layer.id, Bead.position < found))
+        or 0
+    )
 
 
 def bead_counts(session: Session, layer: Layer, low: float = 0.5) -> dict[str, int]:
     """Count the layer's beads: all, unconfirmed, low-score and not 1:1."""
-    counts = {"beads": int(session.scalar(
-        select(func.count()).where(Bead.layer_id == layer.id)) or 0)}
+    counts = {
+        "beads": int(session.scalar(select(func.count()).where(Bead.layer_id == layer.id)) or 0)
+    }
     for kind in ("unconfirmed", "low", "non11"):
-        counts[kind] = int(session.scalar(select(func.count()).where(
-            Bead.layer_id == layer.id, *_bead_filter(layer, kind, low))) or 0)  # type: ignore[arg-type]
+        counts[kind] = int(
+            session.scalar(
+                select(func.count()).where(
+                    Bead.layer_id == layer.id, *_bead_filter(layer, kind, low)
+                )
+            )
+            or 0
+        )
     return counts

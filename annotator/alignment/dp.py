@@ -235,9 +235,9 @@ def _with_gaps(level: _Level, n: int, m: int) -> list[PathStep]:
     return steps
 
 
-def _project(steps: Sequence[PathStep], coarse_shape: tuple[int, int], n: int) -> tuple[
-    IntArray, IntArray
-]:
+def _project(
+    steps: Sequence[PathStep], coarse_shape: tuple[int, int], n: int
+) -> tuple[IntArray, IntArray]:
     """Return per fine row the lowest and highest fine column the doubled coarse path visits."""
     lows = np.full(n + 1, np.iinfo(np.int64).max, dtype=np.int64)
     highs = np.full(n + 1, -1, dtype=np.int64)

@@ -355,12 +355,16 @@ def _align_parts(
         else:
             if signals is None:
                 signals = build_signals(
-                    src_sentences, tgt_sentences, src_lang, tgt_lang,
-                    embedder or default_embedder(), cache, src_paragraphs, tgt_paragraphs,
+                    src_sentences,
+                    tgt_sentences,
+                    src_lang,
+                    tgt_lang,
+                    embedder or default_embedder(),
+                    cache,
+                    src_paragraphs,
+                    tgt_paragraphs,
                     known_names,
                 )
-            result.extend(
-                _align_window(*signals, src_from, src_to, tgt_from, tgt_to, cost_params)
-            )
+            result.extend(_align_window(*signals, src_from, src_to, tgt_from, tgt_to, cost_params))
     check_partition(result, n, m)
     return result

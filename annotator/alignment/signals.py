@@ -42,7 +42,14 @@ IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
 ALL_BEAD_TYPES: Final[tuple[BeadType, ...]] = (
-    (1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3)
+    (1, 1),
+    (1, 0),
+    (0, 1),
+    (2, 1),
+    (1, 2),
+    (2, 2),
+    (3, 1),
+    (1, 3),
 )
 COARSE_BEAD_TYPES: Final[tuple[BeadType, ...]] = ((1, 1), (1, 0), (0, 1))
 _GC_VARIANCE: Final = 6.8  # Gale and Church's s²
@@ -143,8 +150,16 @@ def neg_log_erfc(x: FloatArray) -> FloatArray:
     """Return −log erfc(x) for x ≥ 0 (Numerical Recipes' erfc fit, relative error < 1.2e-7)."""
     t = 1.0 / (1.0 + 0.5 * x)
     coefficients = (
-        -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-        0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277,
+        -1.26551223,
+        1.00002368,
+        0.37409196,
+        0.09678418,
+        -0.18628806,
+        0.27886807,
+        -1.13520398,
+        1.48851587,
+        -0.82215223,
+        0.17087277,
     )
     poly = np.full_like(x, coefficients[-1])
     for c in coefficients[-2::-1]:
@@ -177,9 +192,7 @@ def _sentence_anchors(text: str) -> set[str]:
     return found
 
 
-def _name_anchors(
-    texts: Sequence[str], surfaces: Sequence[str], lang: str
-) -> list[set[str]]:
+def _name_anchors(texts: Sequence[str], surfaces: Sequence[str], lang: str) -> list[set[str]]:
     """Return per text the "@k" anchors of the linked-name surfaces k found in it (whole words)."""
     found: list[set[str]] = [set() for _ in texts]
     for k, surface in enumerate(surfaces):
@@ -264,7 +277,8 @@ class BeadCostModel:
         ref_src, ref_tgt = reference or (src, tgt)
         n, m = src.size, tgt.size
         self._types = tuple(
-            (a, b) for a, b in bead_types
+            (a, b)
+            for a, b in bead_types
             if a <= min(n, max(1, len(src.runs))) and b <= min(m, max(1, len(tgt.runs)))
         )
         self._ratio = (ref_tgt.lengths.sum() + 1.0) / (ref_src.lengths.sum() + 1.0)
@@ -290,13 +304,11 @@ class BeadCostModel:
         if n < 2 or m < 2:
             return None
         coarse_params = replace(self.params, anchor_weight=0.0, paragraph_penalty=0.0)
-        return BeadCostModel(
-            self.src.halved(), self.tgt.halved(), coarse_params, COARSE_BEAD_TYPES
-        )
+        return BeadCostModel(self.src.halved(), self.tgt.halved(), coarse_params, COARSE_BEAD_TYPES)
 
-    def _cells(self, bead: BeadType, lows: IntArray, widths: IntArray) -> tuple[
-        IntArray, IntArray, BoolArray
-    ]:
+    def _cells(
+        self, bead: BeadType, lows: IntArray, widths: IntArray
+    ) -> tuple[IntArray, IntArray, BoolArray]:
         """Return the band's end nodes (rows i, columns j) and which may end this bead."""
         a, b = bead
         n, m = self.shape
@@ -319,9 +331,7 @@ class BeadCostModel:
                     length = self.src.lengths[np.clip(rows - 1, 0, n - 1)] * self._ratio
                 else:
                     length = self.tgt.lengths[np.clip(ends - 1, 0, m - 1)]
-                cost = cost + p.skip_length_weight * neg_log_erfc(
-                    np.sqrt(length / _GC_VARIANCE)
-                )
+                cost = cost + p.skip_length_weight * neg_log_erfc(np.sqrt(length / _GC_VARIANCE))
             out[valid] = cost[valid]
             return out
         starts_src = np.clip(rows - a, 0, n - a)
@@ -357,9 +367,7 @@ class BeadCostModel:
         """Return per cell the (normalised) 1 − cos of an a:b bead ending there, 0 off `valid`."""
         n, m = self.shape
         rows = np.arange(n + 1)[:, None]
-        sims = _cell_products(
-            self.src.runs[a - 1], a, self.tgt.runs[b - 1], b, lows, widths, ends
-        )
+        sims = _cell_products(self.src.runs[a - 1], a, self.tgt.runs[b - 1], b, lows, widths, ends)
         if not self.params.normalise:
             return np.where(valid, 1.0 - sims, 0.0)
         background = 0.5 * (
