@@ -450,7 +450,7 @@ def segment(
             spans = line_sentences(text) if presegmented else split_sentences(text, lang_)
             replace_segmentation(session, layer, side, spans)
             counts.append(len(spans))
-        propose_alignment(session, pair, layer)
+        propose_alignment(session, layer)
         record(
             session,
             _actor(),

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from annotator.commands import Changes, Command, checked_int, checked_side
+from annotator.commands import Batch, Changes, Command, checked_int, checked_side
 from annotator.errors import ConflictError, InputError
 from annotator.model import Layer, Link, Mention, Side
 
@@ -517,3 +517,46 @@ class Unlink(Command):
         row = self._row
         ends = [row.source_mention_id, row.target_mention_id] if row else None
         return {"link_id": self.link_id, "mentions": ends}
+
+
+class _LinkToTagged(Command):
+    """Link a mention to the one a TagMention earlier in the same batch created."""
+
+    def __init__(self, tag: TagMention, mention_id: int) -> None:
+        self.tag, self.mention_id = tag, mention_id
+        self.text = "Link"
+        self._inner: LinkMentions | None = None
+
+    def _link(self) -> LinkMentions:
+        if self._inner is None:
+            created = self.tag.mention_id
+            assert created is not None, "the TagMention runs first in the batch"
+            pair = (
+                (created, self.mention_id)
+                if self.tag.side == Side.SOURCE.value
+                else (self.mention_id, created)
+            )
+            self._inner = LinkMentions(*pair)
+        return self._inner
+
+    def do(self, session: Session, layer: Layer) -> Changes:
+        """Link the two mentions."""
+        return self._link().do(session, layer)
+
+    def undo(self, session: Session, layer: Layer) -> Changes:
+        """Remove the link."""
+        return self._link().undo(session, layer)
+
+    def reset(self) -> None:
+        """Forget the link built on a failed attempt."""
+        self._inner = None
+
+
+class TagCounterpart(Batch):
+    """Tag a mention's counterpart on the other side and link the two, as one step."""
+
+    def __init__(
+        self, mention_id: int, side: str, start: int, end: int, label: str, text: str = ""
+    ) -> None:
+        tag = TagMention(side, start, end, label)
+        super().__init__(text or f"Tag and link {label}", [tag, _LinkToTagged(tag, mention_id)])

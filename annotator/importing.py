@@ -196,7 +196,7 @@ def _unique_name(session: Session, project: Project, name: str, taken: set[str])
     return candidate
 
 
-def propose_alignment(session: Session, pair: DocumentPair, layer: Layer) -> None:
+def propose_alignment(session: Session, layer: Layer) -> None:
     """Replace the layer's beads with the automatic aligner's proposal for its sentences."""
     beads = align_layer_sentences(session, layer, cache=SessionEmbeddingCache(session))
     replace_alignment(session, layer, beads)
@@ -222,7 +222,7 @@ def store_pair(
     layer = new_layer(session, pair, LayerKind.AUTOMATIC)
     replace_segmentation(session, layer, Side.SOURCE, prepared.source.sentences)
     replace_segmentation(session, layer, Side.TARGET, prepared.target.sentences)
-    propose_alignment(session, pair, layer)
+    propose_alignment(session, layer)
     record(
         session,
         actor,

@@ -489,3 +489,27 @@ def test_restoring_an_id_taken_meanwhile_is_a_conflict(
         editor.redo()
     assert dump(store, editor.layer_id) == before
     assert editor.can_redo and not editor.can_undo
+
+
+def test_tag_counterpart_tags_and_links_in_one_step(
+    editor: Editor, store: Store, seed_pair_id: int
+) -> None:
+    from annotator.commands_entities import TagCounterpart
+
+    source_id = tag(editor, seed_pair_id, "source", "Lloyd Austin")
+    with store.read() as session:
+        arabic = session.get(DocumentPair, seed_pair_id).target.text
+    start = arabic.index("لويد أوستن")
+    before = dump(store, editor.layer_id)
+    editor.execute(TagCounterpart(source_id, "target", start, start + 10, "PER"))
+    after = dump(store, editor.layer_id)
+    with store.read() as session:
+        (link,) = session.scalars(select(Link).where(Link.layer_id == editor.layer_id)).all()
+        assert (link.source_mention.surface, link.target_mention.surface) == (
+            "Lloyd Austin",
+            "لويد أوستن",
+        )
+    editor.undo()
+    assert dump(store, editor.layer_id) == before
+    editor.redo()
+    assert dump(store, editor.layer_id) == after

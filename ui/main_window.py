@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeySequence, QUndoStack
+from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QColor, QKeyEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead
 from annotator.alignment.pair_alignment import linked_names, paragraph_numbers
@@ -47,6 +46,7 @@ from annotator.commands_entities import (
     LinkMentions,
     ResizeMention,
     SetNoCounterpart,
+    TagCounterpart,
     TagMention,
     Unlink,
 )
@@ -75,7 +75,7 @@ from annotator.model import (
 )
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
-from annotator.suggestions import Suggestion, suggest_counterparts
+from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
 from ui import undo
 from ui.align_worker import AlignJob, AlignWorker
 from ui.fonts import text_font, unsupported_characters
@@ -593,9 +593,6 @@ class MainWindow(QMainWindow):
         return None
 
     def eventFilter(self, watched: object, event: object) -> bool:
-        from PySide6.QtCore import QEvent
-        from PySide6.QtGui import QKeyEvent
-
         if (
             watched is self.view
             and isinstance(event, QKeyEvent)
@@ -729,31 +726,12 @@ class MainWindow(QMainWindow):
         return (others[0].start, others[-1].end) if others else None
 
     def _known_links(self) -> dict[str, set[str]]:
-        known: dict[str, set[str]] = {}
-        if self.layer_id is None:
-            return known
+        if self.pair_id is None:
+            return {}
         with self.store.read() as session:
-            layer = session.get(Layer, self.layer_id)
-            assert layer is not None
-            project_id = layer.pair.project_id
-            rows = session.execute(
-                select(Link.source_mention_id, Link.target_mention_id)
-                .join(Layer, Link.layer_id == Layer.id)
-                .join(DocumentPair, Layer.pair_id == DocumentPair.id)
-                .where(DocumentPair.project_id == project_id)
-            ).all()
-            ids = {i for row in rows for i in row}
-            surfaces = dict(
-                session.execute(
-                    select(Mention.id, Mention.surface).where(Mention.id.in_(ids))
-                ).all()
-            )
-        from annotator.arabic import normalize_for_matching
-
-        for a, b in rows:
-            for x, y in ((a, b), (b, a)):
-                known.setdefault(normalize_for_matching(surfaces[x])[0], set()).add(surfaces[y])
-        return known
+            pair = session.get(DocumentPair, self.pair_id)
+            assert pair is not None
+            return build_known_links(linked_names(session, pair))
 
     def _suggest(self, mention_id: int) -> None:
         mention = self.mentions.get(mention_id)
@@ -788,11 +766,16 @@ class MainWindow(QMainWindow):
         mention = self.mentions[self.suggestion_for]
         best = self.suggestions[0]
         other = self._other(mention.side)
-        tag = TagMention(other.value, best.start, best.end, mention.label)
-
-        link = _LinkToTagged(tag, mention.id, mention.side)
         self.suggestions = []
-        if self.run(Batch(f"Tag and link “{mention.surface}” ↔ “{best.surface}”", [tag, link])):
+        command = TagCounterpart(
+            mention.id,
+            other.value,
+            best.start,
+            best.end,
+            mention.label,
+            text=f"Tag and link “{mention.surface}” ↔ “{best.surface}”",
+        )
+        if self.run(command):
             self.statusBar().showMessage(f"linked “{mention.surface}” ↔ “{best.surface}”", 5000)
 
     def tag_all_occurrences(self) -> None:
@@ -1020,36 +1003,3 @@ class MainWindow(QMainWindow):
         self.settings.point_size = size
         if self.view is not None:
             self.view.set_point_size(size)
-
-
-class _LinkToTagged(Command):
-    """Link a mention to the mention a TagMention earlier in the same batch created."""
-
-    def __init__(self, tag: TagMention, mention_id: int, side: Side) -> None:
-        self.tag, self.mention_id, self.side = tag, mention_id, side
-        self.text = "Link"
-        self._inner: LinkMentions | None = None
-
-    def _link(self) -> LinkMentions:
-        if self._inner is None:
-            created = self.tag.mention_id
-            assert created is not None, "the TagMention runs first in the batch"
-            a, b = (
-                (self.mention_id, created)
-                if self.side is Side.SOURCE
-                else (created, self.mention_id)
-            )
-            self._inner = LinkMentions(a, b)
-        return self._inner
-
-    def do(self, session: Session, layer: Layer) -> Changes:
-        """Link the two mentions."""
-        return self._link().do(session, layer)
-
-    def undo(self, session: Session, layer: Layer) -> Changes:
-        """Remove the link."""
-        return self._link().undo(session, layer)
-
-    def reset(self) -> None:
-        """Forget the link built on a failed attempt."""
-        self._inner = None
