@@ -541,12 +541,15 @@ class MainWindow(QMainWindow):
 
     def _changed(self, changes: Changes) -> None:
         """Refresh what a command changed: rows and sentences, then highlights and counts."""
-        if self.view is not None and (changes.rows_changed or changes.beads or changes.segments):
+        rows = changes.rows_changed or bool(changes.beads) or bool(changes.segments)
+        if self.view is not None and rows:
             top = self.view.verticalScrollBar().value()
             self.view.model.reload(changes.rows_changed)
             self.view.scroll_to_row(min(top, max(0, self.view.model.rowCount() - 1)))
-        self.reload_annotations()
-        self.show_counts()
+        if changes.mentions or changes.links or not rows:
+            self.reload_annotations()
+        if rows:  # bead counts only move when rows or sentences do, not on entity edits
+            self.show_counts()
 
     def _history_lost(self, exc: AnnotatorError) -> None:
         QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own undo()
