@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, text, update
+from sqlalchemy import case, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -492,16 +492,24 @@ def next_bead_row(
 
 def bead_counts(session: Session, layer: Layer, low: float = 0.5) -> dict[str, int]:
     """Count the layer's beads: all, unconfirmed, low-score and not 1:1."""
-    counts = {
-        "beads": int(session.scalar(select(func.count()).where(Bead.layer_id == layer.id)) or 0)
+    total, unconfirmed, low_score = session.execute(
+        select(
+            func.count(),
+            func.coalesce(func.sum(case((Bead.status != BeadStatus.CONFIRMED.value, 1))), 0),
+            func.coalesce(func.sum(case((Bead.score < low, 1))), 0),
+        ).where(Bead.layer_id == layer.id)
+    ).one()
+    one_one = (  # beads holding exactly one sentence of each side
+        select(Segment.bead_id)
+        .where(Segment.layer_id == layer.id, Segment.bead_id.is_not(None))
+        .group_by(Segment.bead_id)
+        .having(func.count() == 2, func.min(Segment.side) != func.max(Segment.side))
+        .subquery()
+    )
+    one_to_one = int(session.scalar(select(func.count()).select_from(one_one)) or 0)
+    return {
+        "beads": int(total),
+        "unconfirmed": int(unconfirmed),
+        "low": int(low_score),
+        "non11": int(total) - one_to_one,
     }
-    for kind in ("unconfirmed", "low", "non11"):
-        counts[kind] = int(
-            session.scalar(
-                select(func.count()).where(
-                    Bead.layer_id == layer.id, *_bead_filter(layer, kind, low)
-                )
-            )
-            or 0
-        )
-    return counts

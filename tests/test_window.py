@@ -443,7 +443,7 @@ def test_reach_the_seed_gold_alignment_from_the_keyboard(
     assert _layout(window) == GOLD
     _caret_in(window, view.model.rowCount() - 1, EN)
     qtbot.keyClick(view, Qt.Key.Key_Return, ctrl | shift)  # confirm everything
-    assert "0 unconfirmed" in window.counts.text()
+    qtbot.waitUntil(lambda: "0 unconfirmed" in window.counts.text())  # refreshed after repaint
     for _ in range(4):  # every step undoes, back to the proposal
         qtbot.keyClick(view, Qt.Key.Key_Z, ctrl)
     assert _layout(window)[0] == (2, 1) and len(_layout(window)) == 9

@@ -158,6 +158,10 @@ class MainWindow(QMainWindow):
         self.help = HelpOverlay(self)
         self.counts = QLabel()
         self.statusBar().addPermanentWidget(self.counts)
+        self._counts_timer = QTimer(self)
+        self._counts_timer.setSingleShot(True)
+        self._counts_timer.setInterval(0)
+        self._counts_timer.timeout.connect(self.show_counts)
         self.progress = QProgressBar()
         self.progress.setRange(0, 0)  # the aligner reports no steps: a busy indicator
         self.progress.setMaximumWidth(160)
@@ -549,7 +553,9 @@ class MainWindow(QMainWindow):
         if changes.mentions or changes.links or not rows:
             self.reload_annotations()
         if rows:  # bead counts only move when rows or sentences do, not on entity edits
-            self.show_counts()
+            # Recounting scans every sentence of the layer: do it after the rows are repainted,
+            # once for a burst of edits.
+            self._counts_timer.start()
 
     def _history_lost(self, exc: AnnotatorError) -> None:
         QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own undo()

@@ -112,6 +112,9 @@ class SentenceBlock:
         return boxes
 
 
+RowKey = tuple[int, tuple[SentenceRef, ...], tuple[SentenceRef, ...]]
+
+
 @dataclass
 class RowGeometry:
     """A row laid out at one width: both cells' sentence blocks and the row height."""
@@ -170,7 +173,9 @@ class PairView(QAbstractScrollArea):
         self._font = text_font(point_size)
         self._small = QFont(self._font)
         self._small.setPointSizeF(point_size * 0.72)
-        self._rows: OrderedDict[tuple[int, int], RowGeometry] = OrderedDict()
+        # Keyed by width and the row's sentences, not its index: after a row edit every row whose
+        # sentences did not change keeps its layout.
+        self._rows: OrderedDict[RowKey, RowGeometry] = OrderedDict()
         self._placed: list[tuple[int, float, RowGeometry]] = []
         self.highlights: list[Highlight] = []
         self.low_score = 0.5
@@ -182,7 +187,7 @@ class PairView(QAbstractScrollArea):
             side: {s for s, _ in paragraph_spans(model.texts[side])} for side in Side
         }
         model.modelReset.connect(self._model_reset)
-        model.dataChanged.connect(lambda *_: self.invalidate())
+        model.dataChanged.connect(lambda *_: self.viewport().update())
         self._update_scrollbar()
 
     # --- configuration
@@ -209,8 +214,7 @@ class PairView(QAbstractScrollArea):
         self.viewport().update()
 
     def _model_reset(self) -> None:
-        self._rows.clear()
-        self._update_scrollbar()
+        self._update_scrollbar()  # cached layouts stay valid: they are keyed by content
         self.viewport().update()
 
     def _update_scrollbar(self) -> None:
@@ -241,12 +245,12 @@ class PairView(QAbstractScrollArea):
     def row_geometry(self, row: int) -> RowGeometry:
         """Return the row laid out at the current width (cached)."""
         width = int(self._column_width())
-        key = (row, width)
+        data = self.model.row(row)
+        key = (width, data.source, data.target)
         geometry = self._rows.get(key)
         if geometry is not None:
             self._rows.move_to_end(key)
             return geometry
-        data = self.model.row(row)
         blocks: dict[Side, list[SentenceBlock]] = {}
         height = 0.0
         for side in Side:

@@ -2,10 +2,11 @@
 
 Each figure is taken in a fresh process (so memory is that of the app alone): the time to open
 the pair and paint the first screen (first open also creates the annotator's own layer, a copy
-of the automatic one), the peak memory of the process, and the time from a tag to the
-repainted row (median of 21 edits). Re-opening is the median of three fresh processes; the
-last column adds the interpreter, Qt and store start-up before the pair opens. The seed pair in
-the same run is the baseline.
+of the automatic one), the peak memory of the process, and the time from a tag, and from a row
+merge, to the repainted rows (medians of 21 edits each; after a merge also until the status-bar
+bead counts are fresh). Re-opening is the median of three fresh processes; the last column adds
+the interpreter, Qt and store start-up before the pair opens. The seed pair in the same run is
+the baseline.
 """
 
 from __future__ import annotations
@@ -65,8 +66,26 @@ for i in range(21):
     app.processEvents()
     edits.append(time.perf_counter() - t0)
     row += 1 if view.model.rowCount() > 21 else 0
+merges, recounts = [], []
+for i in range(21):
+    row = min(2 * i, view.model.rowCount() - 2)
+    view.scroll_to_row(row)
+    view.repaint()
+    data = view.model.row(row)
+    refs = data.source or data.target
+    view.set_caret(Side.SOURCE if data.source else Side.TARGET, refs[0].start)
+    t0 = time.perf_counter()
+    window.merge_rows()  # merge the row with the next: renumbers every row after it
+    view.repaint()
+    merges.append(time.perf_counter() - t0)
+    app.processEvents()  # the status-bar recount, queued behind the repaint
+    recounts.append(time.perf_counter() - t0)
+    window.undo_stack.undo()  # leave the layer as it was for the next edit and probe
+    app.processEvents()
 status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
 print(json.dumps({"open": opened, "edit": statistics.median(edits),
+                  "merge": statistics.median(merges),
+                  "recount": statistics.median(recounts),
                   "rss_mb": int(status["VmHWM"].split()[0]) / 1024,
                   "first_screen": first_screen}), flush=True)
 store.close()
@@ -101,7 +120,14 @@ def _large_pair(folder: Path) -> PairFiles:
 def _probe(db: Path, pair_id: int, folder: Path) -> dict[str, float]:
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-c", PROBE, str(db), str(folder / "settings.ini"), str(pair_id)],
+        [
+            sys.executable,
+            "-c",
+            PROBE,
+            str(db),
+            str(folder / "settings.ini"),
+            str(pair_id),
+        ],
         capture_output=True,
         text=True,
         cwd=REPO,
@@ -144,6 +170,8 @@ def run() -> Table:
                 f"{again['open'] / base_again['open']:.1f}×",
                 f"{again['edit'] * 1000:.1f} ms",
                 f"{again['edit'] / base_again['edit']:.1f}×",
+                f"{again['merge'] * 1000:.1f} ms",
+                f"{again['recount'] * 1000:.1f} ms",
                 f"{max(first['rss_mb'], again['rss_mb']):.0f} MB",
                 f"{again['first_screen'] * 1000:.0f} ms",
             ]
@@ -158,6 +186,8 @@ def run() -> Table:
         "vs seed",
         "tag→repaint (median)",
         "vs seed",
+        "merge→repaint (median)",
+        "… + status-bar counts",
         "peak memory",
         "process start → first screen",
     ]
