@@ -20,6 +20,7 @@ from annotator.alignment.signals import (
     BeadCostModel,
     CostParams,
     SideSignals,
+    continuation_cues,
     neg_log_erfc,
 )
 
@@ -32,11 +33,13 @@ def concept_vectors(count: int, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def side(sentences: Sequence[Sequence[int]], concepts: np.ndarray) -> SideSignals:
-    """Signals of sentences given as concept lists (runs of up to 3 sentences)."""
+def side(
+    sentences: Sequence[Sequence[int]], concepts: np.ndarray, max_run: int = 5
+) -> SideSignals:
+    """Signals of sentences given as concept lists (runs of up to max_run sentences)."""
     n = len(sentences)
     runs = []
-    for k in range(1, min(3, n) + 1):
+    for k in range(1, min(max_run, n) + 1):
         rows = []
         for i in range(n - k + 1):
             ids = [c for sentence in sentences[i : i + k] for c in sentence]
@@ -56,9 +59,10 @@ def document_from_beads(
 ) -> tuple[list[list[int]], list[list[int]], list[tuple[tuple[int, ...], tuple[int, ...]]]]:
     """Build two concept documents whose true alignment is the given bead types in order.
 
-    An a:b bead holds a + b - 1 concepts of its own, cut into a source sentences with the larger
-    pieces first and into b target sentences with the larger pieces last, so that no smaller bead
-    inside it pairs equal content; a 1:0 or 0:1 sentence holds one concept.
+    An a:b bead holds a + b - 1 concepts of its own in a row; each of the a + b - 2 gaps between
+    them is a sentence boundary on exactly one side (the source's a - 1 evenly spread, the
+    target's the rest), so that no smaller bead inside it pairs equal content; a 1:0 or 0:1
+    sentence holds one concept.
     """
     src: list[list[int]] = []
     tgt: list[list[int]] = []
@@ -70,10 +74,12 @@ def document_from_beads(
         next_concept += width
         src_ids = tuple(range(len(src), len(src) + a))
         tgt_ids = tuple(range(len(tgt), len(tgt) + b))
-        for part in np.array_split(ids, a) if a else []:
+        src_cuts = sorted({round(k * width / a) for k in range(1, a)}) if a else []
+        tgt_cuts = [g for g in range(1, width) if g not in src_cuts] if b else []
+        for part in np.split(ids, src_cuts) if a else []:
             src.append([int(c) for c in part])
-        for part in np.array_split(ids[::-1], b)[::-1] if b else []:
-            tgt.append(sorted(int(c) for c in part))
+        for part in np.split(ids, tgt_cuts) if b else []:
+            tgt.append([int(c) for c in part])
         truth.append((src_ids, tgt_ids))
     return src, tgt, truth
 
@@ -96,6 +102,18 @@ EVERY_TYPE = [
     (3, 1),
     (1, 1),
     (1, 3),
+    (1, 1),
+    (2, 3),
+    (1, 1),
+    (3, 2),
+    (1, 1),
+    (4, 1),
+    (1, 1),
+    (1, 4),
+    (1, 1),
+    (5, 1),
+    (1, 1),
+    (1, 5),
     (1, 1),
 ]
 
@@ -262,6 +280,35 @@ def test_anchors_decide_which_equal_sentences_merge() -> None:
         without = replace(CostParams(), anchor_weight=0.0)
         blind.append(beads_of(best_path(BeadCostModel(src, flat(groups), without))))
     assert blind[0] == blind[1] == blind[2]  # without anchors nothing tells the cases apart
+
+
+def test_continuation_cues_mark_sentences_cut_in_two() -> None:
+    sentences = ["One .", "two goes on", "Three ;", "Four", "وهذا ما حدث؛", "تابع", "(a) x"]
+    # lower-case start; none; after ";"; none (no case in Arabic); after "؛"; lower-case start
+    assert continuation_cues(sentences).tolist() == [0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0]
+    assert continuation_cues(["a ;", "b"]).tolist() == [0.0, 2.0]
+    assert continuation_cues([]).tolist() == []
+
+
+def test_a_continuation_cue_decides_which_equal_pieces_join() -> None:
+    vector = concept_vectors(1).astype(np.float32)
+
+    def flat(n: int, cued: int | None = None) -> SideSignals:
+        runs = tuple(np.repeat(vector, n - k, axis=0) for k in range(min(5, n)))
+        continues = np.zeros(n)
+        if cued is not None:
+            continues[cued] = 1.0
+        return SideSignals(runs, np.full(n, 100.0), continues=continues)
+
+    src = flat(3)
+    blind = []
+    for joined in range(3):
+        # Target sentence joined + 1 continues sentence joined: they belong to one bead.
+        beads = beads_of(best_path(BeadCostModel(src, flat(4, joined + 1), CostParams())))
+        assert ((joined,), (joined, joined + 1)) in beads
+        without = replace(CostParams(), continuation_penalty=0.0)
+        blind.append(beads_of(best_path(BeadCostModel(src, flat(4, joined + 1), without))))
+    assert blind[0] == blind[1] == blind[2]  # without the penalty nothing tells them apart
 
 
 def test_neg_log_erfc_matches_math() -> None:

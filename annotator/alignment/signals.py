@@ -5,6 +5,7 @@ The cost of a bead of a source and b target sentences, both sides non-empty, is
     (a·b) ** merge_exponent · [ (1 − cos(x, y)) / ½(bg(x) + bg(y))
                                 + length_weight · L + anchor_weight · A ]
     − bead_bonus + paragraph_penalty · (paragraph breaks inside the bead)
+    + continuation_penalty · (continuation cues of the sentences right after the bead)
 
 with x, y the embeddings of each side's joined sentences. bg(v), the mean of 1 − cos between v
 and a fixed sample of the other document's sentences, is Vecalign's normaliser: the cost says how
@@ -16,7 +17,11 @@ merging too: with it, two good 1:1 beads beat one 2:2 bead of the same quality. 
 Church's −log P(δ) on character counts, with the document's own target/source character ratio; A
 is 1 − Dice of the bead's anchor sets (numbers, linked names, capitalised words both documents
 share), 0 when neither side has one. A 1:0 or 0:1 bead costs `skip` plus `skip_length_weight`
-times the Gale–Church cost of deleting that many characters.
+times the Gale–Church cost of deleting that many characters, plus the continuation penalty.
+Continuation cues (`continuation_cues`: the sentence before ends in a semicolon, the sentence
+starts in lower case) mark where the splitter probably cut a sentence in two: a bead boundary
+there costs a little, so the DP keeps such pieces together unless the embeddings disagree.
+Beads go up to 5:1 / 1:5 and 3:2 / 2:3: translators do merge five clauses into one sentence.
 
 The defaults were tuned on Text+Berg dev (tests/bench/bench_alignment.py measures each part).
 """
@@ -50,6 +55,12 @@ ALL_BEAD_TYPES: Final[tuple[BeadType, ...]] = (
     (2, 2),
     (3, 1),
     (1, 3),
+    (2, 3),
+    (3, 2),
+    (4, 1),
+    (1, 4),
+    (5, 1),
+    (1, 5),
 )
 COARSE_BEAD_TYPES: Final[tuple[BeadType, ...]] = ((1, 1), (1, 0), (0, 1))
 _GC_VARIANCE: Final = 6.8  # Gale and Church's s²
@@ -75,6 +86,7 @@ class CostParams:
     length_weight: float = 0.05
     anchor_weight: float = 0.2
     paragraph_penalty: float = 2.0
+    continuation_penalty: float = 0.05
     normalise: bool = True
     type_penalty: dict[BeadType, float] = field(default_factory=dict)
 
@@ -86,13 +98,14 @@ class SideSignals:
     runs[k - 1] holds the unit embeddings of every run of k consecutive sentences (n - k + 1
     rows); lengths the characters per sentence; anchors an optional (n, h) 0/1 matrix of anchor
     features, the same h features on both sides; paragraphs an optional paragraph index per
-    sentence (non-decreasing).
+    sentence (non-decreasing); continues optional `continuation_cues` per sentence.
     """
 
     runs: tuple[Float32Array, ...]
     lengths: FloatArray
     anchors: Float32Array | None = None
     paragraphs: IntArray | None = None
+    continues: FloatArray | None = None
 
     @property
     def size(self) -> int:
@@ -130,6 +143,7 @@ class SideSignals:
             self.lengths[start:end],
             None if self.anchors is None else self.anchors[start:end],
             None if self.paragraphs is None else self.paragraphs[start:end],
+            None if self.continues is None else self.continues[start:end],
         )
 
     def halved(self) -> SideSignals:
@@ -204,6 +218,25 @@ def _name_anchors(texts: Sequence[str], surfaces: Sequence[str], lang: str) -> l
             if words[0] in matching_key(text)[0] and find_occurrences(text, surface, lang):
                 found[index].add(f"@{k}")
     return found
+
+
+_CLAUSE_END: Final = re.compile(r"[;؛]\s*$")
+
+
+def continuation_cues(sentences: Sequence[str]) -> FloatArray:
+    """Return per sentence how many cues say it continues the previous one (0, 1 or 2).
+
+    The cues: the previous sentence ends in a semicolon (Latin or Arabic), and the sentence
+    starts with a lower-case letter. Either means the splitter cut inside a sentence, so a bead
+    boundary there is less likely. The first sentence gets 0.
+    """
+    cues = np.zeros(len(sentences))
+    for k in range(1, len(sentences)):
+        text = sentences[k].lstrip()
+        cues[k] = float(bool(_CLAUSE_END.search(sentences[k - 1]))) + float(
+            bool(text) and text[0].islower()
+        )
+    return cues
 
 
 def anchor_matrices(
@@ -332,6 +365,7 @@ class BeadCostModel:
                 else:
                     length = self.tgt.lengths[np.clip(ends - 1, 0, m - 1)]
                 cost = cost + p.skip_length_weight * neg_log_erfc(np.sqrt(length / _GC_VARIANCE))
+            cost = cost + self._cut_continuations(a, b, rows, ends)
             out[valid] = cost[valid]
             return out
         starts_src = np.clip(rows - a, 0, n - a)
@@ -352,8 +386,27 @@ class BeadCostModel:
         if p.paragraph_penalty:
             breaks = self.src.run_breaks(a)[starts_src] + self.tgt.run_breaks(b)[starts_tgt]
             cost = cost + p.paragraph_penalty * breaks
+        cost = cost + self._cut_continuations(a, b, rows, ends)
         out[valid] = cost[valid]
         return out
+
+    def _cut_continuations(
+        self, a: int, b: int, rows: IntArray, ends: IntArray
+    ) -> FloatArray | float:
+        """Return the continuation penalty of the cuts a bead ending at (rows, ends) makes."""
+        weight = self.params.continuation_penalty
+        if not weight:
+            return 0.0
+        n, m = self.shape
+        total: FloatArray = np.zeros(ends.shape)
+        # A bead that ends before sentence i cuts there (the last node cuts nothing).
+        if a and self.src.continues is not None:
+            cues = np.append(self.src.continues, 0.0)
+            total = total + cues[np.clip(rows, 0, n)]
+        if b and self.tgt.continues is not None:
+            cues = np.append(self.tgt.continues, 0.0)
+            total = total + cues[np.clip(ends, 0, m)]
+        return weight * total
 
     def dissimilarity(
         self,

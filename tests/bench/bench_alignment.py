@@ -194,7 +194,8 @@ def _ablations(
     embedder: Embedder,
 ) -> list[tuple[str, CostParams, Sequence[tuple[int, int]], Embedder | None]]:
     base = CostParams()
-    no_three = tuple(t for t in ALL_BEAD_TYPES if 3 not in t)
+    up_to_three = tuple(t for t in ALL_BEAD_TYPES if max(t) <= 3 and sum(t) <= 4)
+    no_three = tuple(t for t in up_to_three if 3 not in t)
     two_max = tuple(t for t in no_three if t != (2, 2))
     return [
         ("ablation: as shipped (no linked names)", base, ALL_BEAD_TYPES, None),
@@ -230,9 +231,15 @@ def _ablations(
             ALL_BEAD_TYPES,
             None,
         ),
+        (
+            "ablation: − continuation cues (; and lower-case starts)",
+            replace(base, continuation_penalty=0.0),
+            ALL_BEAD_TYPES,
+            None,
+        ),
+        ("ablation: bead types ≤ 3:1, 2:2 (no 2:3, 4:1, 5:1)", base, up_to_three, None),
         ("ablation: bead types ≤ 2:2 (no 3:1, 1:3)", base, no_three, None),
         ("ablation: bead types ≤ 2:1 (no 2:2, 3:1, 1:3)", base, two_max, None),
-        ("ablation: bead types + 2:3, 3:2", base, (*ALL_BEAD_TYPES, (2, 3), (3, 2)), None),
         (
             "ablation: plain DP (raw 1 − cos, a·b, no bonus/length/anchors)",
             CostParams(
