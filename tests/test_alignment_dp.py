@@ -33,9 +33,7 @@ def concept_vectors(count: int, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def side(
-    sentences: Sequence[Sequence[int]], concepts: np.ndarray, max_run: int = 5
-) -> SideSignals:
+def side(sentences: Sequence[Sequence[int]], concepts: np.ndarray, max_run: int = 5) -> SideSignals:
     """Signals of sentences given as concept lists (runs of up to max_run sentences)."""
     n = len(sentences)
     runs = []

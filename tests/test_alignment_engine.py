@@ -108,9 +108,7 @@ TRUTH = (
 def run_texts(sentences: Sequence[str]) -> set[str]:
     """The texts the aligner embeds for a document: every run of 1 to MAX_RUN sentences, joined."""
     n = len(sentences)
-    return {
-        " ".join(sentences[i : i + k]) for k in range(1, MAX_RUN + 1) for i in range(n - k + 1)
-    }
+    return {" ".join(sentences[i : i + k]) for k in range(1, MAX_RUN + 1) for i in range(n - k + 1)}
 
 
 def pairs(beads: Sequence[AlignedBead]) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:

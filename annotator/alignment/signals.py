@@ -320,6 +320,9 @@ class BeadCostModel:
         one_tgt = ref_tgt.runs[0] if ref_tgt.runs else np.zeros((0, 1), np.float32)
         self._bg_src = [_background(run, one_tgt) for run in src.runs]
         self._bg_tgt = [_background(run, one_src) for run in tgt.runs]
+        # Per node i, the cues of sentence i: a bead ending at i cuts there (node n cuts nothing).
+        self._cuts_src = None if src.continues is None else np.append(src.continues, 0.0)
+        self._cuts_tgt = None if tgt.continues is None else np.append(tgt.continues, 0.0)
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -399,13 +402,10 @@ class BeadCostModel:
             return 0.0
         n, m = self.shape
         total: FloatArray = np.zeros(ends.shape)
-        # A bead that ends before sentence i cuts there (the last node cuts nothing).
-        if a and self.src.continues is not None:
-            cues = np.append(self.src.continues, 0.0)
-            total = total + cues[np.clip(rows, 0, n)]
-        if b and self.tgt.continues is not None:
-            cues = np.append(self.tgt.continues, 0.0)
-            total = total + cues[np.clip(ends, 0, m)]
+        if a and self._cuts_src is not None:
+            total = total + self._cuts_src[np.clip(rows, 0, n)]
+        if b and self._cuts_tgt is not None:
+            total = total + self._cuts_tgt[np.clip(ends, 0, m)]
         return weight * total
 
     def dissimilarity(
@@ -428,19 +428,6 @@ class BeadCostModel:
             + self._bg_tgt[b - 1][np.clip(ends - b, 0, m - b)]
         )
         return np.where(valid, (1.0 - sims) / background, 0.0)
-
-    def pair_dissimilarity(
-        self, a: int, b: int, starts_src: IntArray, starts_tgt: IntArray
-    ) -> FloatArray:
-        """Return the (normalised) 1 − cos of a:b beads starting at these sentence pairs."""
-        x = self.src.runs[a - 1][starts_src]
-        y = self.tgt.runs[b - 1][starts_tgt]
-        dissimilar: FloatArray = 1.0 - np.einsum("ij,ij->i", x, y).astype(np.float64)
-        if not self.params.normalise:
-            return dissimilar
-        background = 0.5 * (self._bg_src[a - 1][starts_src] + self._bg_tgt[b - 1][starts_tgt])
-        result: FloatArray = dissimilar / background
-        return result
 
     def _anchor_mismatch(
         self,
