@@ -323,6 +323,8 @@ class BeadCostModel:
         # Per node i, the cues of sentence i: a bead ending at i cuts there (node n cuts nothing).
         self._cuts_src = None if src.continues is None else np.append(src.continues, 0.0)
         self._cuts_tgt = None if tgt.continues is None else np.append(tgt.continues, 0.0)
+        # Run anchors and their counts per run length, built once: every DP level asks again.
+        self._anchor_runs: dict[tuple[str, int], tuple[Float32Array, FloatArray] | None] = {}
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -441,16 +443,24 @@ class BeadCostModel:
         starts_tgt: IntArray,
     ) -> FloatArray:
         """Return 1 − Dice of the bead's two anchor sets (0 when neither side has anchors)."""
-        x = self.src.run_anchors(a)
-        y = self.tgt.run_anchors(b)
-        if x is None or y is None or x.shape[1] == 0:
+        x = self._run_anchors("src", a)
+        y = self._run_anchors("tgt", b)
+        if x is None or y is None or x[0].shape[1] == 0:
             return np.zeros(ends.shape)
-        count_x = x.sum(axis=1, dtype=np.float64)[starts_src]
-        count_y = y.sum(axis=1, dtype=np.float64)[starts_tgt]
-        shared = _cell_products(x, a, y, b, lows, widths, ends)
-        total = count_x + count_y
+        shared = _cell_products(x[0], a, y[0], b, lows, widths, ends)
+        total = x[1][starts_src] + y[1][starts_tgt]
         mismatch = (total - 2.0 * shared) / np.maximum(total, 1.0)
         return np.where(valid & (total > 0), mismatch, 0.0)
+
+    def _run_anchors(self, side: str, k: int) -> tuple[Float32Array, FloatArray] | None:
+        """Return one side's anchor features of every run of k sentences and their counts."""
+        key = (side, k)
+        if key not in self._anchor_runs:
+            union = (self.src if side == "src" else self.tgt).run_anchors(k)
+            self._anchor_runs[key] = (
+                None if union is None else (union, union.sum(axis=1, dtype=np.float64))
+            )
+        return self._anchor_runs[key]
 
 
 def _cell_products(
