@@ -13,9 +13,9 @@ from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import NoSuchModuleError
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from annotator.environment import DB_ENV_VAR
 from annotator.errors import StoreError
 
-DB_ENV_VAR = "ANNOTATOR_DB"
 BUSY_TIMEOUT_MS = 10_000
 
 

@@ -7,8 +7,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from annotator.importing import PairFiles, import_pairs
+from annotator.importing import import_pairs
 from annotator.model import Project
+from annotator.pairing import PairFiles
 from annotator.projects import create_project
 from annotator.store import Store
 

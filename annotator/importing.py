@@ -21,20 +21,12 @@ from annotator.audit import record
 from annotator.errors import InputError
 from annotator.layers import new_layer, replace_alignment, replace_segmentation
 from annotator.model import Annotator, Document, DocumentPair, Layer, LayerKind, Project, Side
+from annotator.pairing import PairFiles
 from annotator.script import Direction, detect_direction, direction_for_language
 from annotator.segmentation import line_sentences, split_sentences
 from annotator.textfile import DecodedText, read_text_file
 
 Span = tuple[int, int]
-
-
-@dataclass(frozen=True)
-class PairFiles:
-    """The two files of one pair and the name the pair gets."""
-
-    name: str
-    source: Path
-    target: Path
 
 
 @dataclass(frozen=True)
@@ -111,50 +103,19 @@ def prepare_pair(files: PairFiles, project: Project, options: ImportOptions) -> 
 def pair_name_for(source: Path, target: Path) -> str:
     """Return the name two files share before their language suffix, else the source's stem."""
     a, b = _split_name(source.name), _split_name(target.name)
-    if a is not None and b is not None and a[0] == b[0]:
-        return a[0]
+    if a is not None and b is not None and a == b:
+        return a
     return source.stem
 
 
-_NAME = re.compile(r"^(?P<stem>.+)\.(?P<lang>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?)\.txt$")
+_NAME = re.compile(r"^(?P<stem>.+)\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
 
 
-def _split_name(filename: str) -> tuple[str, str] | None:
-    match = _NAME.match(filename)
-    return (match["stem"], match["lang"].lower()) if match else None
-
-
-def find_folder_pairs(folder: Path, source_lang: str, target_lang: str) -> list[PairFiles]:
-    """Match `NAME.<src>.txt` with `NAME.<tgt>.txt` in a folder; refuse any file left unmatched."""
-    if not folder.is_dir():
-        raise InputError(f"{folder}: not a folder")
-    by_stem: dict[str, dict[str, Path]] = {}
-    unmatched: list[str] = []
-    for path in sorted(folder.iterdir()):
-        if path.name.startswith(".") or not path.is_file():
-            continue
-        parts = _split_name(path.name)
-        if parts is None or parts[1] not in (source_lang.lower(), target_lang.lower()):
-            unmatched.append(path.name)
-            continue
-        by_stem.setdefault(parts[0], {})[parts[1]] = path
-    pairs = []
-    for stem, files in sorted(by_stem.items()):
-        if len(files) != 2:
-            unmatched.extend(p.name for p in files.values())
-            continue
-        pairs.append(PairFiles(stem, files[source_lang.lower()], files[target_lang.lower()]))
-    if unmatched:
-        shown = ", ".join(unmatched[:5]) + (
-            f" and {len(unmatched) - 5} more" if len(unmatched) > 5 else ""
-        )
-        raise InputError(
-            f"{folder}: {len(unmatched)} file(s) are not NAME.{source_lang}.txt + "
-            f"NAME.{target_lang}.txt pairs: {shown}; nothing was imported"
-        )
-    if not pairs:
-        raise InputError(f"{folder}: no NAME.{source_lang}.txt + NAME.{target_lang}.txt pair found")
-    return pairs
+def _split_name(filename: str) -> str | None:
+    """Return the NAME of `NAME.LANG` or `NAME.LANG.txt`, else None."""
+    base = filename[:-4] if filename.lower().endswith(".txt") else filename
+    match = _NAME.match(base)
+    return match["stem"] if match else None
 
 
 def _existing_pair(

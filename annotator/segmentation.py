@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_right
+from collections.abc import Sequence
 
 from annotator.segmentation_rules import RULES, RuleSet, rules_for
 
@@ -65,11 +67,9 @@ def paragraph_spans(text: str) -> list[Span]:
     Only blank lines that lie between two non-blank lines count: leading or trailing blank lines
     separate nothing and do not switch a one-paragraph-per-line text to blank-line mode.
     """
-    lines = [_strip(text, start, end) for start, end in _lines(text)]
+    lines = line_spans(text)
     filled = [start < end for start, end in lines]
-    first = filled.index(True) if True in filled else len(filled)
-    last = len(filled) - 1 - filled[::-1].index(True) if True in filled else -1
-    if not any(not filled[i] for i in range(first, last + 1)):
+    if not _blank_between(filled):
         return [span for span, full in zip(lines, filled, strict=True) if full]
     paragraphs: list[Span] = []
     current: Span | None = None
@@ -84,10 +84,51 @@ def paragraph_spans(text: str) -> list[Span]:
     return paragraphs
 
 
+def _blank_between(filled: Sequence[bool]) -> bool:
+    """Whether an unfilled line lies between two filled ones."""
+    if True not in filled:
+        return False
+    first = filled.index(True)
+    last = len(filled) - 1 - filled[::-1].index(True)
+    return not all(filled[first : last + 1])
+
+
+def has_blank_line_paragraphs(text: str) -> bool:
+    """Whether a blank line separates two non-blank lines somewhere in the text."""
+    return _blank_between([start < end for start, end in line_spans(text)])
+
+
+def line_spans(text: str) -> list[Span]:
+    """Every line of the text, stripped (blank lines give empty spans)."""
+    return [_strip(text, start, end) for start, end in _lines(text)]
+
+
+def paragraph_numbers(text: str, sentences: Sequence[Span]) -> list[int] | None:
+    """Return per sentence the index of its paragraph, or None where the text has no paragraphs.
+
+    Paragraphs are a signal only where they are real: blank lines mark them; in a text without
+    blank lines, the lines are paragraphs only where they visibly hold more than one sentence
+    (at least a quarter of them do). A one-sentence-per-line file without blank lines has no
+    paragraph information, nor has a text whose every paragraph is one sentence (a break after
+    every sentence says nothing about which sentences belong together): None.
+    """
+    spans = paragraph_spans(text)
+    starts = [start for start, _ in spans]
+    numbers = [max(0, bisect_right(starts, start) - 1) for start, _ in sentences]
+    per_paragraph = [0] * len(spans)
+    for number in numbers:
+        per_paragraph[number] += 1
+    grouped = sum(1 for count in per_paragraph if count > 1)
+    if grouped == 0:
+        return None
+    if not has_blank_line_paragraphs(text) and 4 * grouped < len(spans):
+        return None
+    return numbers
+
+
 def line_sentences(text: str) -> list[Span]:
     """Pre-segmented input: every non-blank line is one sentence (stripped)."""
-    spans = (_strip(text, start, end) for start, end in _lines(text))
-    return [(start, end) for start, end in spans if start < end]
+    return [(start, end) for start, end in line_spans(text) if start < end]
 
 
 def split_sentences(text: str, lang: str) -> list[Span]:

@@ -13,7 +13,6 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from annotator.alignment.beads import AlignedBead, check_partition
 from annotator.alignment.dp import WHOLE_SEARCH_CELLS, Band, CostModel, PathStep, _search, best_path
 from annotator.alignment.signals import (
     ALL_BEAD_TYPES,
@@ -236,25 +235,30 @@ def test_best_path_and_gaps_agree_with_exhaustive_search() -> None:
         assert all(gap >= -1e-9 for gap in step.gaps)
 
 
-def test_paragraph_breaks_keep_beads_inside_paragraphs() -> None:
+def _with_paragraphs(signals: SideSignals, paragraphs: list[int]) -> SideSignals:
+    return SideSignals(signals.runs, signals.lengths, None, np.array(paragraphs, dtype=np.int64))
+
+
+def test_a_paragraph_break_costs_its_penalty_and_never_forbids_a_bead() -> None:
     concepts = concept_vectors(10, seed=7)
     src = [[0], [1], [2], [3]]
     tgt = [[0], [1, 2], [3]]
     plain = BeadCostModel(side(src, concepts), side(tgt, concepts), CostParams())
     assert beads_of(best_path(plain))[1] == ((1, 2), (1,))
-    src_signals = side(src, concepts)
-    split = SideSignals(
-        src_signals.runs, src_signals.lengths, None, np.array([0, 0, 1, 1], dtype=np.int64)
-    )
-    tgt_signals = side(tgt, concepts)
-    tgt_split = SideSignals(
-        tgt_signals.runs, tgt_signals.lengths, None, np.array([0, 0, 1], dtype=np.int64)
-    )
-    model = BeadCostModel(split, tgt_split, CostParams())
-    beads = beads_of(best_path(model))
-    assert ((1, 2), (1,)) not in beads
-    as_beads = [AlignedBead(s, t) for s, t in beads]
-    check_partition(as_beads, 4, 3)
+    split = _with_paragraphs(side(src, concepts), [0, 0, 1, 1])
+    tgt_split = _with_paragraphs(side(tgt, concepts), [0, 0, 1])
+    params = CostParams()
+    model = BeadCostModel(split, tgt_split, params)
+    # The 2:1 bead crosses one source break (between sentences 1 and 2): it costs the penalty
+    # more than without paragraphs, and the content still wins: translators move sentences.
+    lows, widths = np.zeros(5, dtype=np.int64), np.full(5, 4, dtype=np.int64)
+    crossing = model.band_costs((2, 1), lows, widths)[3, 2]
+    expected = plain.band_costs((2, 1), lows, widths)[3, 2] + params.paragraph_penalty
+    assert params.paragraph_penalty > 0 and crossing == pytest.approx(expected)
+    assert ((1, 2), (1,)) in beads_of(best_path(model))
+    # A penalty that forbade crossings (the old 2.0) would split the bead: the test can fail.
+    strict = BeadCostModel(split, tgt_split, CostParams(paragraph_penalty=2.0))
+    assert ((1, 2), (1,)) not in beads_of(best_path(strict))
 
 
 def test_anchors_decide_which_equal_sentences_merge() -> None:

@@ -10,12 +10,12 @@ from annotator.errors import InputError
 from annotator.importing import (
     ImportOptions,
     PairFiles,
-    find_folder_pairs,
     import_pairs,
     pair_name_for,
 )
 from annotator.layers import automatic_layer, sentence_spans
 from annotator.model import AuditEvent, Document, DocumentPair, Project, Side
+from annotator.pairing import find_folder_pairs
 from annotator.store import Store
 from annotator.textfile import has_presentation_forms
 from tests.conftest import SEED_AR, SEED_EN
@@ -68,7 +68,7 @@ def test_reimport_is_reported_not_duplicated(
 
 def test_folder_of_pairs(store: Store, project_id: int, tmp_path: Path) -> None:
     _write_corpus(tmp_path / "corpus", 3)
-    files = find_folder_pairs(tmp_path / "corpus", "en", "ar")
+    files = find_folder_pairs(tmp_path / "corpus", "en", "ar").pairs
     assert [f.name for f in files] == ["doc0", "doc1", "doc2"]
     report = _import(store, project_id, files)
     assert [name for _, name in report.imported] == ["doc0", "doc1", "doc2"]
@@ -81,7 +81,7 @@ def test_one_bad_file_imports_nothing_and_names_it(
     _write_corpus(tmp_path / "corpus", 4)
     bad = tmp_path / "corpus" / "doc2.ar.txt"
     bad.write_bytes("الجملة".encode() + b"\xff\xfe broken")
-    files = find_folder_pairs(tmp_path / "corpus", "en", "ar")
+    files = find_folder_pairs(tmp_path / "corpus", "en", "ar").pairs
     with pytest.raises(InputError) as info:
         _import(store, project_id, files)
     message = str(info.value)
@@ -89,16 +89,45 @@ def test_one_bad_file_imports_nothing_and_names_it(
     assert _counts(store) == (0, 0)
 
 
-def test_folder_with_an_unmatched_file_is_refused(tmp_path: Path) -> None:
+def test_folder_lists_and_skips_what_does_not_pair(tmp_path: Path) -> None:
     _write_corpus(tmp_path / "corpus", 2)
-    (tmp_path / "corpus" / "lonely.en.txt").write_text("Alone.", "utf-8")
-    with pytest.raises(InputError, match=r"lonely\.en\.txt"):
-        find_folder_pairs(tmp_path / "corpus", "en", "ar")
+    folder = tmp_path / "corpus"
+    (folder / "lonely.en.txt").write_text("Alone.", "utf-8")
+    (folder / "doc0.enar").write_text("[0]:[0]\n", "utf-8")
+    (folder / "both.ar").write_text("نص.", "utf-8")
+    (folder / "both.ar.txt").write_text("نص.", "utf-8")
+    (folder / "both.en").write_text("Text.", "utf-8")
+    (folder / "dir.ar").mkdir()
+    (folder / "dir.en").write_text("Text.", "utf-8")
+    found = find_folder_pairs(folder, "en", "ar")
+    assert [f.name for f in found.pairs] == ["doc0", "doc1"]
+    reasons = dict(found.skipped)
+    assert reasons["lonely.en.txt"] == "no partner lonely.ar"
+    assert reasons["doc0.enar"] == "not NAME.en or NAME.ar"
+    assert reasons["both.ar"] == reasons["both.ar.txt"] == "both both.ar and both.ar.txt"
+    assert reasons["dir.en"] == "dir.ar is a folder, not a file"
+
+
+def test_folder_of_bare_language_suffixes(tmp_path: Path) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name in ("news1", "news2"):
+        (folder / f"{name}.en").write_text("One.", "utf-8")
+        (folder / f"{name}.ar").write_text("واحد.", "utf-8")
+    (folder / "news3.eng").write_text("One.", "utf-8")
+    (folder / "news3.ara").write_text("واحد.", "utf-8")
+    found = find_folder_pairs(folder, "en", "ar")
+    assert [(f.name, f.source.name, f.target.name) for f in found.pairs] == [
+        ("news1", "news1.en", "news1.ar"),
+        ("news2", "news2.en", "news2.ar"),
+    ]
+    other = find_folder_pairs(folder, "en", "ar", suffixes=("eng", "ara"))
+    assert [f.name for f in other.pairs] == ["news3"]
 
 
 def test_empty_and_missing_folders(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match=r"no NAME\.en\.txt"):
+    with pytest.raises(InputError, match=r"no NAME\.en \+ NAME\.ar pair"):
         find_folder_pairs(tmp_path / "empty", "en", "ar")
     with pytest.raises(InputError, match="not a folder"):
         find_folder_pairs(tmp_path / "missing", "en", "ar")

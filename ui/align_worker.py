@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -12,6 +12,7 @@ from PySide6.QtCore import QThread, Signal
 from annotator.alignment.beads import AlignedBead
 from annotator.alignment.embedding_cache import read_vectors
 from annotator.alignment.engine import realign
+from annotator.alignment.pair_alignment import LayerSentences
 from annotator.store import Store
 
 
@@ -19,16 +20,10 @@ from annotator.store import Store
 class AlignJob:
     """Everything the aligner needs, read from the store on the GUI thread."""
 
-    source: Sequence[str]
-    target: Sequence[str]
-    source_lang: str
-    target_lang: str
+    sentences: LayerSentences
     beads: Sequence[AlignedBead]
     confirmed: Sequence[bool]
     start_bead: int
-    source_paragraphs: Sequence[int]
-    target_paragraphs: Sequence[int]
-    known_names: Sequence[tuple[str, str]] = field(default_factory=tuple)
 
 
 class _ReadThroughCache:
@@ -62,19 +57,20 @@ class AlignWorker(QThread):
 
     def run(self) -> None:
         job = self.job
+        found = job.sentences
         try:
             beads = realign(
-                job.source,
-                job.target,
+                found.source,
+                found.target,
                 job.beads,
                 job.confirmed,
                 job.start_bead,
-                src_lang=job.source_lang,
-                tgt_lang=job.target_lang,
+                src_lang=found.source_lang,
+                tgt_lang=found.target_lang,
                 cache=self.cache,
-                src_paragraphs=job.source_paragraphs,
-                tgt_paragraphs=job.target_paragraphs,
-                known_names=job.known_names,
+                src_paragraphs=found.source_paragraphs,
+                tgt_paragraphs=found.target_paragraphs,
+                known_names=found.known_names,
             )
         except Exception as exc:  # reported to the window; the thread must not die silently
             self.failed.emit(f"{type(exc).__name__}: {exc}")

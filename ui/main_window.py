@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from annotator.alignment.beads import AlignedBead
-from annotator.alignment.pair_alignment import linked_names, paragraph_numbers
+from annotator.alignment.pair_alignment import layer_sentences, linked_names
 from annotator.arabic import snap_selection
 from annotator.commands import Batch, Changes, Command, Editor
 from annotator.commands_alignment import (
@@ -60,7 +60,6 @@ from annotator.layers import (
     ensure_annotator_layer,
     layer_progress,
     next_bead_row,
-    sentence_spans,
 )
 from annotator.matching import find_occurrences
 from annotator.model import (
@@ -898,22 +897,13 @@ class MainWindow(QMainWindow):
         with self.store.read() as session:
             layer = session.get(Layer, self.layer_id)
             assert layer is not None
-            pair = layer.pair
-            texts = {side: pair.document(side).text for side in Side}
-            spans = {side: sentence_spans(session, layer, side) for side in Side}
             beads = alignment(session, layer)
             statuses = [row.status for row in bead_rows(session, layer)]
             job = AlignJob(
-                [texts[Side.SOURCE][a:b] for a, b in spans[Side.SOURCE]],
-                [texts[Side.TARGET][a:b] for a, b in spans[Side.TARGET]],
-                pair.source.language,
-                pair.target.language,
+                layer_sentences(session, layer),
                 beads,
                 [status == BeadStatus.CONFIRMED.value for status in statuses],
                 start,
-                paragraph_numbers(texts[Side.SOURCE], spans[Side.SOURCE]),
-                paragraph_numbers(texts[Side.TARGET], spans[Side.TARGET]),
-                linked_names(session, pair),
             )
         worker = AlignWorker(self.store, job)
         worker.aligned.connect(self._alignment_done)

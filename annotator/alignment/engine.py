@@ -41,6 +41,8 @@ from annotator.alignment.signals import (
     SideSignals,
     anchor_matrices,
     continuation_cues,
+    orphan_scores,
+    sentence_backgrounds,
 )
 from annotator.errors import InputError
 
@@ -144,18 +146,22 @@ def build_signals(
     src_anchors, tgt_anchors = anchor_matrices(
         src, tgt, src_lang, tgt_lang, _name_pairs(known_names)
     )
+    src_runs = _run_embeddings(src, embedder, cache)
+    tgt_runs = _run_embeddings(tgt, embedder, cache)
     sides = []
-    for texts, anchors, paragraphs, label in (
-        (src, src_anchors, src_paragraphs, "source"),
-        (tgt, tgt_anchors, tgt_paragraphs, "target"),
+    for texts, runs, other, anchors, paragraphs, label in (
+        (src, src_runs, tgt_runs, src_anchors, src_paragraphs, "source"),
+        (tgt, tgt_runs, src_runs, tgt_anchors, tgt_paragraphs, "target"),
     ):
+        background = sentence_backgrounds(runs, other)
         sides.append(
             SideSignals(
-                _run_embeddings(texts, embedder, cache),
+                runs,
                 np.array([text_length(t) for t in texts], dtype=np.float64),
                 anchors,
                 _paragraph_array(paragraphs, len(texts), label),
                 continuation_cues(texts),
+                orphan_scores(runs[0] if runs else np.zeros((0, 1), np.float32), other, background),
             )
         )
     return sides[0], sides[1]

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -11,15 +11,22 @@ from sqlalchemy.orm import Session
 from annotator.alignment.beads import AlignedBead
 from annotator.alignment.embedding_cache import EmbeddingCache
 from annotator.alignment.engine import EngineName, align
-from annotator.layers import Span, sentence_spans
+from annotator.layers import sentence_spans
 from annotator.model import DocumentPair, Layer, Link, Mention, Side
-from annotator.segmentation import paragraph_spans
+from annotator.segmentation import paragraph_numbers
 
 
-def paragraph_numbers(text: str, sentences: Sequence[Span]) -> list[int]:
-    """Return for each sentence the index of the paragraph its start falls in."""
-    starts = [start for start, _ in paragraph_spans(text)]
-    return [max(0, bisect_right(starts, start) - 1) for start, _ in sentences]
+@dataclass(frozen=True)
+class LayerSentences:
+    """What the aligner reads of a layer: both sides' sentences, paragraphs and languages."""
+
+    source: list[str]
+    target: list[str]
+    source_lang: str
+    target_lang: str
+    source_paragraphs: list[int] | None
+    target_paragraphs: list[int] | None
+    known_names: Sequence[tuple[str, str]]
 
 
 def linked_names(session: Session, pair: DocumentPair) -> list[tuple[str, str]]:
@@ -38,6 +45,22 @@ def linked_names(session: Session, pair: DocumentPair) -> list[tuple[str, str]]:
     return [(a, b) for a, b in rows]
 
 
+def layer_sentences(session: Session, layer: Layer) -> LayerSentences:
+    """Read a layer's sentences with the pair's languages, real paragraphs and linked names."""
+    pair = layer.pair
+    texts = {side: pair.document(side).text for side in Side}
+    spans = {side: sentence_spans(session, layer, side) for side in Side}
+    return LayerSentences(
+        [texts[Side.SOURCE][s:e] for s, e in spans[Side.SOURCE]],
+        [texts[Side.TARGET][s:e] for s, e in spans[Side.TARGET]],
+        pair.source.language,
+        pair.target.language,
+        paragraph_numbers(texts[Side.SOURCE], spans[Side.SOURCE]),
+        paragraph_numbers(texts[Side.TARGET], spans[Side.TARGET]),
+        linked_names(session, pair),
+    )
+
+
 def align_layer_sentences(
     session: Session,
     layer: Layer,
@@ -46,18 +69,15 @@ def align_layer_sentences(
     cache: EmbeddingCache | None = None,
 ) -> list[AlignedBead]:
     """Propose beads for a layer's sentences with the pair's languages, paragraphs and names."""
-    pair = layer.pair
-    texts = {side: pair.document(side).text for side in Side}
-    spans = {side: sentence_spans(session, layer, side) for side in Side}
-    sentences = {side: [texts[side][s:e] for s, e in spans[side]] for side in Side}
+    found = layer_sentences(session, layer)
     return align(
-        sentences[Side.SOURCE],
-        sentences[Side.TARGET],
-        pair.source.language,
-        pair.target.language,
+        found.source,
+        found.target,
+        found.source_lang,
+        found.target_lang,
         engine=engine,
         cache=cache,
-        src_paragraphs=paragraph_numbers(texts[Side.SOURCE], spans[Side.SOURCE]),
-        tgt_paragraphs=paragraph_numbers(texts[Side.TARGET], spans[Side.TARGET]),
-        known_names=linked_names(session, pair),
+        src_paragraphs=found.source_paragraphs,
+        tgt_paragraphs=found.target_paragraphs,
+        known_names=found.known_names,
     )

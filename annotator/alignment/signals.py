@@ -85,8 +85,11 @@ class CostParams:
     bead_bonus: float = 0.6
     length_weight: float = 0.05
     anchor_weight: float = 0.2
-    paragraph_penalty: float = 2.0
+    paragraph_penalty: float = 0.3
     continuation_penalty: float = 0.05
+    orphan_weight: float = 0.0
+    orphan_threshold: float = 0.4
+    orphan_length: float = 30.0
     normalise: bool = True
     type_penalty: dict[BeadType, float] = field(default_factory=dict)
 
@@ -106,6 +109,7 @@ class SideSignals:
     anchors: Float32Array | None = None
     paragraphs: IntArray | None = None
     continues: FloatArray | None = None
+    orphans: FloatArray | None = None
 
     @property
     def size(self) -> int:
@@ -144,6 +148,7 @@ class SideSignals:
             None if self.anchors is None else self.anchors[start:end],
             None if self.paragraphs is None else self.paragraphs[start:end],
             None if self.continues is None else self.continues[start:end],
+            None if self.orphans is None else self.orphans[start:end],
         )
 
     def halved(self) -> SideSignals:
@@ -193,6 +198,15 @@ def _background(vectors: Float32Array, other: Float32Array) -> FloatArray:
     return background
 
 
+def sentence_backgrounds(
+    runs: Sequence[Float32Array], other_runs: Sequence[Float32Array]
+) -> FloatArray:
+    """Return each sentence's background against the other document (see `_background`)."""
+    if not runs or not other_runs:
+        return np.ones(len(runs[0]) if runs else 0)
+    return _background(runs[0], other_runs[0])
+
+
 def _sentence_anchors(text: str) -> set[str]:
     """Return the number anchors ("#1140") and capitalised words ("=Everest") of a sentence."""
     found = set()
@@ -237,6 +251,37 @@ def continuation_cues(sentences: Sequence[str]) -> FloatArray:
             bool(text) and text[0].islower()
         )
     return cues
+
+
+_ORPHAN_WINDOW: Final = 48  # other-side sentences either side of the proportional position
+
+
+def orphan_scores(
+    own: Float32Array, other_runs: Sequence[Float32Array], background: FloatArray
+) -> FloatArray:
+    """Return per sentence how unmatched it is: 1 − its best cos with nearby other-side runs.
+
+    Nearby: within _ORPHAN_WINDOW sentences of the proportional position; runs of one and two
+    sentences (a piece of a merged translation matches the pair it is part of). Divided by the
+    sentence's background (see `_background`), so 1 means "no closer than unrelated text".
+    """
+    n = len(own)
+    scores = np.ones(n)
+    if n == 0 or not other_runs or len(other_runs[0]) == 0:
+        return scores
+    m = len(other_runs[0])
+    for r0 in range(0, n, _BLOCK_ROWS):
+        r1 = min(n, r0 + _BLOCK_ROWS)
+        first = max(0, int(r0 * m / n) - _ORPHAN_WINDOW)
+        last = min(m, int(r1 * m / n) + _ORPHAN_WINDOW + 1)
+        best = np.full(r1 - r0, -1.0)
+        for run in other_runs[:2]:
+            if last - first > 0 and len(run):
+                block = own[r0:r1] @ run[first : min(last, len(run))].T
+                if block.size:
+                    best = np.maximum(best, block.max(axis=1))
+        scores[r0:r1] = (1.0 - best) / background[r0:r1]
+    return scores
 
 
 def anchor_matrices(
@@ -371,6 +416,14 @@ class BeadCostModel:
                     length = self.tgt.lengths[np.clip(ends - 1, 0, m - 1)]
                 cost = cost + p.skip_length_weight * neg_log_erfc(np.sqrt(length / _GC_VARIANCE))
             cost = cost + self._cut_continuations(a, b, rows, ends)
+            if p.orphan_weight:
+                orphans = self.src.orphans if a else self.tgt.orphans
+                if orphans is not None:
+                    at = np.clip(rows - 1, 0, n - 1) if a else np.clip(ends - 1, 0, m - 1)
+                    excess = np.maximum(orphans[at] - p.orphan_threshold, 0.0)
+                    lengths = self.src.lengths if a else self.tgt.lengths
+                    short = np.maximum(1.0 - lengths[at] / p.orphan_length, 0.0)
+                    cost = cost - p.orphan_weight * excess * short
             out[valid] = cost[valid]
             return out
         starts_src = np.clip(rows - a, 0, n - a)

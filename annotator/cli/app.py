@@ -1,0 +1,132 @@
+"""The typer application, its global options and `main`: errors become one line and an exit code.
+
+Exit codes: 0 success, 1 unexpected error, 2 bad input or usage, 3 store error, 4 integrity
+error, 5 edit conflict. Errors print one line on stderr; `--debug` adds the traceback.
+
+Only typer and rich are imported here: the store, the aligner and numpy load inside the
+commands that need them, so `annotator --help` answers at once.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+from rich.console import Console
+
+from annotator import __version__
+from annotator.environment import DB_ENV_VAR
+from annotator.errors import AnnotatorError
+
+if TYPE_CHECKING:
+    from annotator.store import Store
+
+app = typer.Typer(
+    name="annotator",
+    help="Annotate bilingual document pairs: sentence alignment, entities and their links.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+state: dict[str, Any] = {"db": None, "debug": False, "user": None}
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True)
+if not out.is_terminal:  # piped: do not squeeze tables into 80 columns and cut names
+    out.width = 160
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"annotator {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            metavar="PATH|URL",
+            help=f"Store to use: a SQLite file path or a SQLAlchemy URL (postgresql://…). "
+            f"Default: ${DB_ENV_VAR}, else annotator.sqlite3 in the user data folder.",
+        ),
+    ] = None,
+    user: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="NAME",
+            help="Who makes the changes (recorded in the audit trail). "
+            "Default: the OS user, marked '(command line)'.",
+        ),
+    ] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks on errors.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Annotate bilingual document pairs: sentence alignment, entities and their links."""
+    state.update(db=db, debug=debug, user=user)
+
+
+def open_store() -> Store:
+    """Open the store the global options name."""
+    from annotator.store import Store
+
+    return Store.open(state["db"])
+
+
+def actor() -> str:
+    """Return who makes this run's changes: --as NAME, else the OS user (command line)."""
+    from annotator.audit import command_line_actor
+
+    return str(state["user"]) if state["user"] else command_line_actor()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code; errors print one line, no traceback."""
+    import annotator.cli  # noqa: F401  (registers the commands)
+
+    try:
+        result = app(args=argv, prog_name="annotator", standalone_mode=False)
+    except AnnotatorError as exc:
+        if state["debug"]:
+            traceback.print_exc()
+        err.print(f"error: {exc}", markup=False)
+        return exc.exit_code
+    except typer.Exit as exc:
+        return int(exc.exit_code)
+    except typer.Abort:
+        err.print("aborted")
+        return 130
+    except typer.TyperException as exc:  # usage errors: message and usage hint, exit 2
+        show = getattr(exc, "show", None)
+        if show is not None:
+            show()
+        else:
+            err.print(f"error: {exc}", markup=False)
+        return int(getattr(exc, "exit_code", 2))
+    except KeyboardInterrupt:
+        err.print("interrupted; the last transaction was rolled back")
+        return 130
+    except Exception as exc:
+        if state["debug"]:
+            traceback.print_exc()
+        err.print(
+            f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", markup=False
+        )
+        return 1
+    return result if isinstance(result, int) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,35 @@
+"""Finding what a command names: a stored pair by id, a layer of it by kind, owner or id."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from annotator.errors import InputError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from annotator.model import DocumentPair, Layer
+
+
+def get_pair(session: Session, pair_id: int) -> DocumentPair:
+    """Return the stored pair with this id, or raise InputError pointing at `annotator list`."""
+    from annotator.model import DocumentPair
+
+    pair = session.get(DocumentPair, pair_id)
+    if pair is None:
+        raise InputError(f"no pair {pair_id}; `annotator list PROJECT` shows the pairs")
+    return pair
+
+
+def pick_layer(pair: DocumentPair, ref: str) -> Layer:
+    """Return the pair's layer named by kind, owner or id, or raise InputError listing them."""
+    from annotator.model import LayerKind
+
+    for layer in pair.layers:
+        if ref in (layer.kind, layer.owner_label, str(layer.id)) and (
+            ref != LayerKind.ANNOTATOR.value
+        ):
+            return layer
+    names = ", ".join(sorted({layer.owner_label for layer in pair.layers}))
+    raise InputError(f"pair {pair.id} has no layer {ref!r} (layers: {names})")

@@ -1,0 +1,253 @@
+"""Pairs: `annotator import`, `annotator show` and `annotator segment`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, cast
+
+import typer
+
+from annotator.cli.app import actor, app, err, open_store, out
+from annotator.cli.lookups import get_pair, pick_layer
+from annotator.errors import InputError
+from annotator.script import Direction
+
+if TYPE_CHECKING:
+
+    pass
+
+
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            help="Source-language file, or a folder of NAME.<src> + NAME.<tgt> pairs "
+            "(with or without .txt)."
+        ),
+    ],
+    target: Annotated[
+        Path | None, typer.Argument(help="Target-language file (omit for a folder).")
+    ] = None,
+    project_ref: Annotated[
+        str | None,
+        typer.Option(
+            "--project",
+            "-p",
+            help="Project name or id (may be omitted when the store has one project).",
+        ),
+    ] = None,
+    name: Annotated[
+        str | None, typer.Option(help="Name of the pair (default: the files' common stem).")
+    ] = None,
+    presegmented: Annotated[
+        bool,
+        typer.Option(
+            "--presegmented",
+            help="Files hold one sentence per line; keep the lines as the sentences.",
+        ),
+    ] = False,
+    source_direction: Annotated[
+        Direction | None,
+        typer.Option(help="Override the source direction detected from the script."),
+    ] = None,
+    target_direction: Annotated[
+        Direction | None,
+        typer.Option(help="Override the target direction detected from the script."),
+    ] = None,
+) -> None:
+    """Import a pair of plain-text files or a folder of pairs, all in one transaction."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from annotator.importing import ImportOptions, import_pairs, pair_name_for
+    from annotator.pairing import PairFiles, find_folder_pairs
+    from annotator.projects import find_project
+
+    options = ImportOptions(presegmented, source_direction, target_direction)
+    store = open_store()
+    with store.write() as session:
+        project = find_project(session, project_ref)
+        if source.is_dir():
+            if target is not None:
+                raise InputError("give either a folder or two files, not a folder and a file")
+            found = find_folder_pairs(source, project.source_lang, project.target_lang)
+            if found.skipped:
+                err.print(
+                    f"warning: skipped {len(found.skipped)} file(s) that are not pairs: "
+                    f"{found.skipped_summary()}",
+                    markup=False,
+                )
+            files = found.pairs
+        else:
+            if target is None:
+                raise InputError(f"{source}: give the target file too (or a folder of pairs)")
+            files = [PairFiles(name or pair_name_for(source, target), source, target)]
+        with Progress(
+            TextColumn("reading {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=True,
+            disable=len(files) < 2,
+        ) as bar:
+            task = bar.add_task("pairs", total=len(files))
+            report = import_pairs(
+                session, project, files, actor(), options, progress=lambda _n: bar.advance(task)
+            )
+    for warning in report.warnings:
+        err.print(f"warning: {warning}")
+    for dup_name, dup_id, existing in report.duplicates:
+        where = f"pair {dup_id} {existing!r}" if dup_id >= 0 else f"{existing!r} in this import"
+        err.print(f"skipped {dup_name!r}: same texts as {where}")
+    for pair_id, pair_name in report.imported:
+        out.print(f"imported pair {pair_id} {pair_name!r}")
+    out.print(
+        f"{len(report.imported)} imported, {len(report.duplicates)} already present "
+        f"(project {project.name!r})"
+    )
+
+
+@app.command()
+def show(
+    pair_id: Annotated[int, typer.Argument(help="Pair id (see `annotator list PROJECT`).")],
+    layer_ref: Annotated[
+        str, typer.Option("--layer", help="automatic, gold, an annotator's name, or a layer id.")
+    ] = "automatic",
+    logical: Annotated[
+        bool,
+        typer.Option(
+            "--logical/--visual",
+            help="--visual (default) shapes Arabic and reorders each line for terminals that "
+            "do NOT "
+            "do bidi themselves (xterm, most IDE consoles, Windows Terminal). --logical prints "
+            "text in stored (logical) order for terminals that DO bidi (GNOME Terminal/VTE with "
+            "bidi on, Konsole, mlterm) and for pipes.",
+        ),
+    ] = False,
+    width: Annotated[
+        int | None, typer.Option(help="Total width in columns (default: the terminal's).")
+    ] = None,
+) -> None:
+    """Print a pair's sentences side by side, one alignment bead per row."""
+    from annotator.layers import alignment, sentence_spans
+    from annotator.model import Side
+    from annotator.terminal import Column, render_side_by_side
+
+    store = open_store()
+    with store.read() as session:
+        pair = get_pair(session, pair_id)
+        layer = pick_layer(pair, layer_ref)
+        texts = {side: pair.document(side).text for side in Side}
+        spans = {side: sentence_spans(session, layer, side) for side in Side}
+        beads = alignment(session, layer)
+        sentences = {side: [texts[side][s:e] for s, e in spans[side]] for side in Side}
+        rows: list[tuple[str | None, list[str], list[str]]] = []
+        if beads:
+            for i, b in enumerate(beads):
+                label = f"{i + 1} {len(b.src)}:{len(b.tgt)}"
+                rows.append(
+                    (
+                        label,
+                        [sentences[Side.SOURCE][k] for k in b.src],
+                        [sentences[Side.TARGET][k] for k in b.tgt],
+                    )
+                )
+        else:
+            n = max(len(sentences[Side.SOURCE]), len(sentences[Side.TARGET]))
+            for i in range(n):
+                rows.append(
+                    (
+                        str(i + 1),
+                        sentences[Side.SOURCE][i : i + 1],
+                        sentences[Side.TARGET][i : i + 1],
+                    )
+                )
+        left, right = (
+            Column(cast(Direction, doc.direction), f"{doc.language} · {doc.original_name}")
+            for doc in (pair.source, pair.target)
+        )
+        heading = f"pair {pair_id} {pair.name!r}, layer {layer.owner_label}"
+    total = width or shutil.get_terminal_size((120, 24)).columns
+    lines = render_side_by_side(rows, left, right, total, "logical" if logical else "visual")
+    print(heading)
+    for line in lines:
+        print(line)
+
+
+@app.command()
+def segment(
+    file: Annotated[
+        Path | None, typer.Argument(help="A text file to split and print, one sentence per line.")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="Language of FILE (en, ar, fr, de …).")
+    ] = None,
+    pair_id: Annotated[
+        int | None,
+        typer.Option(
+            "--pair", help="Re-segment this stored pair's automatic layer (and re-align it)."
+        ),
+    ] = None,
+    presegmented: Annotated[
+        bool, typer.Option("--presegmented", help="Take each line as a sentence.")
+    ] = False,
+    offsets: Annotated[
+        bool,
+        typer.Option(
+            "--offsets", help="Prefix each sentence with its start and end offsets (code points)."
+        ),
+    ] = False,
+) -> None:
+    """Split a file into sentences (printed), or re-segment a stored pair's automatic layer."""
+    from annotator.audit import record
+    from annotator.importing import propose_alignment
+    from annotator.layers import automatic_layer, replace_segmentation
+    from annotator.model import Side
+    from annotator.segmentation import line_sentences, split_sentences
+    from annotator.textfile import read_text_file
+
+    if (file is None) == (pair_id is None):
+        raise InputError("give either FILE (with --lang) or --pair ID")
+    if file is not None:
+        if lang is None:
+            raise InputError("--lang is needed with FILE")
+        text = read_text_file(file).text
+        spans = line_sentences(text) if presegmented else split_sentences(text, lang)
+        for s, e in spans:
+            sentence = text[s:e].replace("\n", " ")
+            print(f"{s}\t{e}\t{sentence}" if offsets else sentence)
+        return
+    store = open_store()
+    with store.write() as session:
+        pair = get_pair(session, pair_id)  # type: ignore[arg-type]
+        project = pair.project
+        layer = automatic_layer(session, pair)
+        counts = []
+        for side, lang_ in ((Side.SOURCE, project.source_lang), (Side.TARGET, project.target_lang)):
+            text = pair.document(side).text
+            spans = line_sentences(text) if presegmented else split_sentences(text, lang_)
+            replace_segmentation(session, layer, side, spans)
+            counts.append(len(spans))
+        propose_alignment(session, layer)
+        record(
+            session,
+            actor(),
+            "resegment",
+            project_id=project.id,
+            pair_id=pair.id,
+            layer_id=layer.id,
+            sentences=counts,
+            presegmented=presegmented,
+        )
+    print(
+        f"pair {pair_id}: {counts[0]} source and {counts[1]} target sentences "
+        "in the automatic layer"
+    )

@@ -1,0 +1,158 @@
+"""Projects: `annotator init` and `annotator list`."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from annotator.cli.app import actor, app, open_store, out
+from annotator.cli.lookups import get_pair
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from annotator.model import DocumentPair
+
+
+@app.command()
+def init(
+    name: Annotated[str, typer.Argument(help="Project name.")],
+    source_lang: Annotated[
+        str,
+        typer.Option("--source-lang", "-s", help="Source language (ISO 639: en, ar, fr, de …)."),
+    ],
+    target_lang: Annotated[str, typer.Option("--target-lang", "-t", help="Target language.")],
+    schema: Annotated[
+        str, typer.Option(help="Entity label schema: a built-in name (news) or a JSON file.")
+    ] = "news",
+) -> None:
+    """Create a project with a language pair and an entity label schema."""
+    from annotator.projects import create_project, load_schema
+
+    labels = load_schema(schema)
+    store = open_store()
+    with store.write() as session:
+        project = create_project(session, name, source_lang, target_lang, actor(), labels)
+        out.print(
+            f"created project {project.id} {project.name!r} "
+            f"({project.source_lang} → {project.target_lang}) in {store.describe()}"
+        )
+
+
+def _layer_rows(session: Session, pair: DocumentPair) -> list[dict[str, Any]]:
+    from annotator.layers import layer_progress
+
+    rows = []
+    for layer in pair.layers:
+        p = layer_progress(session, layer)
+        rows.append(
+            {
+                "layer": layer.id,
+                "owner": layer.owner_label,
+                "kind": layer.kind,
+                "status": layer.status,
+                "version": layer.version,
+                "sentences": [p.source_sentences, p.target_sentences],
+                "beads": p.beads,
+                "confirmed": p.confirmed_beads,
+                "mentions": p.mentions,
+                "links": p.links,
+            }
+        )
+    return rows
+
+
+@app.command("list")
+def list_(
+    project_ref: Annotated[
+        str | None, typer.Argument(help="Project name or id: list its pairs and their layers.")
+    ] = None,
+    pair_id: Annotated[int | None, typer.Option("--pair", help="List this pair's layers.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+) -> None:
+    """List projects; with a project, its pairs and layers with status and progress."""
+    from rich.table import Table
+    from sqlalchemy import select
+
+    from annotator.model import Project
+    from annotator.projects import find_project
+
+    store = open_store()
+    with store.read() as session:
+        if pair_id is not None:
+            pair = get_pair(session, pair_id)
+            data: Any = {"pair": pair.id, "name": pair.name, "layers": _layer_rows(session, pair)}
+        elif project_ref is not None:
+            project = find_project(session, project_ref)
+            data = {
+                "project": project.name,
+                "pairs": [
+                    {
+                        "pair": p.id,
+                        "name": p.name,
+                        "source": p.source.original_name,
+                        "target": p.target.original_name,
+                        "layers": _layer_rows(session, p),
+                    }
+                    for p in project.pairs
+                ],
+            }
+        else:
+            data = {
+                "projects": [
+                    {
+                        "project": p.id,
+                        "name": p.name,
+                        "source_lang": p.source_lang,
+                        "target_lang": p.target_lang,
+                        "pairs": len(p.pairs),
+                    }
+                    for p in session.scalars(select(Project).order_by(Project.id))
+                ]
+            }
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    if "projects" in data:
+        table = Table("id", "project", "languages", "pairs", title=f"store: {store.describe()}")
+        for p in data["projects"]:
+            table.add_row(
+                str(p["project"]),
+                p["name"],
+                f"{p['source_lang']} → {p['target_lang']}",
+                str(p["pairs"]),
+            )
+        if not data["projects"]:
+            out.print(f"no projects in {store.describe()}; create one with `annotator init`")
+            return
+        out.print(table)
+        return
+    pairs = data.get("pairs", [data])
+    table = Table(
+        "pair",
+        "name",
+        "layer",
+        "owner",
+        "status",
+        "sentences",
+        "beads (confirmed)",
+        "mentions",
+        "links",
+    )
+    table.columns[1].no_wrap = True
+    for p in pairs:
+        for i, layer in enumerate(p["layers"]):
+            table.add_row(
+                str(p["pair"]) if i == 0 else "",
+                p["name"] if i == 0 else "",
+                str(layer["layer"]),
+                layer["owner"],
+                layer["status"],
+                f"{layer['sentences'][0]} / {layer['sentences'][1]}",
+                f"{layer['beads']} ({layer['confirmed']})",
+                str(layer["mentions"]),
+                str(layer["links"]),
+            )
+    out.print(table)
