@@ -142,6 +142,11 @@ def test_batch_alignment_of_a_folder_reports_a_bad_pair_and_writes_the_others(
     assert (out_dir / "short.beads").read_text() == "[0]:[0]\n[1]:[1]\n"
 
 
+def test_align_help_shows_the_bead_format(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "align", "--help")
+    assert code == 0 and "[i, j]:[k]" in out and "[4, 5]:[3]" in out and "OUTDIR/NAME.beads" in out
+
+
 def test_help_answers_without_loading_the_store_or_the_model() -> None:
     probe = (
         "import sys\n"
