@@ -138,10 +138,12 @@ def build_signals(
     src_paragraphs: Sequence[int] | None,
     tgt_paragraphs: Sequence[int] | None,
     known_names: Mapping[str, str] | Iterable[tuple[str, str]] | None,
+    orphans: bool = True,
 ) -> tuple[SideSignals, SideSignals]:
     """Return both documents' signals: embeddings of runs, lengths, anchors, paragraphs.
 
-    Embeddings come from `cache` where it has them; computed ones are added to it.
+    Embeddings come from `cache` where it has them; computed ones are added to it. Orphan
+    scores are computed only when asked (the shipped cost does not use them).
     """
     src_anchors, tgt_anchors = anchor_matrices(
         src, tgt, src_lang, tgt_lang, _name_pairs(known_names)
@@ -153,7 +155,7 @@ def build_signals(
         (src, src_runs, tgt_runs, src_anchors, src_paragraphs, "source"),
         (tgt, tgt_runs, src_runs, tgt_anchors, tgt_paragraphs, "target"),
     ):
-        background = sentence_backgrounds(runs, other)
+        own = runs[0] if runs else np.zeros((0, 1), np.float32)
         sides.append(
             SideSignals(
                 runs,
@@ -161,7 +163,7 @@ def build_signals(
                 anchors,
                 _paragraph_array(paragraphs, len(texts), label),
                 continuation_cues(texts),
-                orphan_scores(runs[0] if runs else np.zeros((0, 1), np.float32), other, background),
+                orphan_scores(own, other, sentence_backgrounds(runs, other)) if orphans else None,
             )
         )
     return sides[0], sides[1]
@@ -372,6 +374,7 @@ def _align_parts(
                     src_paragraphs,
                     tgt_paragraphs,
                     known_names,
+                    orphans=cost_params.orphan_weight > 0,
                 )
             result.extend(_align_window(*signals, src_from, src_to, tgt_from, tgt_to, cost_params))
     check_partition(result, n, m)
