@@ -41,8 +41,8 @@ from annotator.alignment.signals import (
     SideSignals,
     anchor_matrices,
     continuation_cues,
-    orphan_scores,
-    sentence_backgrounds,
+    heading_cues,
+    structure_breaks,
 )
 from annotator.errors import InputError
 
@@ -138,32 +138,31 @@ def build_signals(
     src_paragraphs: Sequence[int] | None,
     tgt_paragraphs: Sequence[int] | None,
     known_names: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-    orphans: bool = True,
+    heading_breaks: bool = True,
 ) -> tuple[SideSignals, SideSignals]:
     """Return both documents' signals: embeddings of runs, lengths, anchors, paragraphs.
 
-    Embeddings come from `cache` where it has them; computed ones are added to it. Orphan
-    scores are computed only when asked (the shipped cost does not use them).
+    Embeddings come from `cache` where it has them; computed ones are added to it. Paragraph
+    breaks are the given ones plus, with heading_breaks, those around heading lines.
     """
     src_anchors, tgt_anchors = anchor_matrices(
         src, tgt, src_lang, tgt_lang, _name_pairs(known_names)
     )
-    src_runs = _run_embeddings(src, embedder, cache)
-    tgt_runs = _run_embeddings(tgt, embedder, cache)
     sides = []
-    for texts, runs, other, anchors, paragraphs, label in (
-        (src, src_runs, tgt_runs, src_anchors, src_paragraphs, "source"),
-        (tgt, tgt_runs, src_runs, tgt_anchors, tgt_paragraphs, "target"),
+    for texts, anchors, paragraphs, label in (
+        (src, src_anchors, src_paragraphs, "source"),
+        (tgt, tgt_anchors, tgt_paragraphs, "target"),
     ):
-        own = runs[0] if runs else np.zeros((0, 1), np.float32)
         sides.append(
             SideSignals(
-                runs,
+                _run_embeddings(texts, embedder, cache),
                 np.array([text_length(t) for t in texts], dtype=np.float64),
                 anchors,
-                _paragraph_array(paragraphs, len(texts), label),
+                structure_breaks(
+                    _paragraph_array(paragraphs, len(texts), label),
+                    heading_cues(texts) if heading_breaks else None,
+                ),
                 continuation_cues(texts),
-                orphan_scores(own, other, sentence_backgrounds(runs, other)) if orphans else None,
             )
         )
     return sides[0], sides[1]
@@ -374,7 +373,7 @@ def _align_parts(
                     src_paragraphs,
                     tgt_paragraphs,
                     known_names,
-                    orphans=cost_params.orphan_weight > 0,
+                    heading_breaks=cost_params.heading_breaks,
                 )
             result.extend(_align_window(*signals, src_from, src_to, tgt_from, tgt_to, cost_params))
     check_partition(result, n, m)

@@ -357,8 +357,8 @@ def _ablations(
             None,
         ),
         (
-            "ablation: + orphan skip discount (short unmatched lines; not shipped)",
-            replace(base, orphan_weight=1.0),
+            "ablation: − heading lines as paragraph breaks",
+            replace(base, heading_breaks=False),
             ALL_BEAD_TYPES,
             None,
         ),
