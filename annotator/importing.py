@@ -6,7 +6,6 @@ writes the whole import in one transaction: a corpus with one bad file imports n
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from annotator.layers import new_layer, replace_alignment, replace_segmentation
 from annotator.model import Annotator, Document, DocumentPair, Layer, LayerKind, Project, Side
 from annotator.pairing import PairFiles
 from annotator.script import Direction, detect_direction, direction_for_language
-from annotator.segmentation import line_sentences, split_sentences
+from annotator.segmentation import sentences_of
 from annotator.textfile import DecodedText, read_text_file
 
 Span = tuple[int, int]
@@ -80,9 +79,7 @@ def _prepare_side(
             f"{direction_for_language(language).upper()}; check the file order or the project's "
             f"languages (direction set from the text: {detected})"
         )
-    sentences = (
-        line_sentences(decoded.text) if presegmented else split_sentences(decoded.text, language)
-    )
+    sentences = sentences_of(decoded.text, language, presegmented)
     if not sentences:
         raise InputError(f"{path}: no sentence found")
     side = PreparedSide(path, decoded, language, direction or detected, sentences)
@@ -98,24 +95,6 @@ def prepare_pair(files: PairFiles, project: Project, options: ImportOptions) -> 
         files.target, project.target_lang, options.target_direction, options.presegmented
     )
     return PreparedPair(files.name, src, tgt, tuple(w1 + w2))
-
-
-def pair_name_for(source: Path, target: Path) -> str:
-    """Return the name two files share before their language suffix, else the source's stem."""
-    a, b = _split_name(source.name), _split_name(target.name)
-    if a is not None and b is not None and a == b:
-        return a
-    return source.stem
-
-
-_NAME = re.compile(r"^(?P<stem>.+)\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
-
-
-def _split_name(filename: str) -> str | None:
-    """Return the NAME of `NAME.LANG` or `NAME.LANG.txt`, else None."""
-    base = filename[:-4] if filename.lower().endswith(".txt") else filename
-    match = _NAME.match(base)
-    return match["stem"] if match else None
 
 
 def _existing_pair(

@@ -8,6 +8,7 @@ caller reports them. Hidden files are ignored.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +45,25 @@ def split_language_suffix(filename: str, languages: tuple[str, ...]) -> tuple[st
     if not dot or not stem or suffix.lower() not in languages:
         return None
     return stem, suffix.lower()
+
+
+_ANY_LANGUAGE = re.compile(r"^(?P<stem>.+)\.[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})?$")
+
+
+def pair_name_for(source: Path, target: Path) -> str:
+    """Return the NAME two files share before a language suffix, else the source's stem.
+
+    `story.en.txt` + `story.ar.txt` and `story.en` + `story.ar` are both "story"; any two- or
+    three-letter code (with a region or script: `pt-BR`) counts as a language suffix here.
+    """
+    stems = []
+    for path in (source, target):
+        base = path.name[:-4] if path.name.lower().endswith(".txt") else path.name
+        match = _ANY_LANGUAGE.match(base)
+        stems.append(match["stem"] if match else None)
+    if stems[0] is not None and stems[0] == stems[1]:
+        return stems[0]
+    return source.stem
 
 
 def find_folder_pairs(

@@ -131,6 +131,11 @@ def line_sentences(text: str) -> list[Span]:
     return [(start, end) for start, end in line_spans(text) if start < end]
 
 
+def sentences_of(text: str, lang: str, presegmented: bool) -> list[Span]:
+    """Return the sentences as the user asked: the lines of a presegmented text, else our rules."""
+    return line_sentences(text) if presegmented else split_sentences(text, lang)
+
+
 def split_sentences(text: str, lang: str) -> list[Span]:
     """Sentence spans in order, each stripped, never empty, never crossing a paragraph boundary."""
     rules = rules_for(lang)

@@ -11,11 +11,10 @@ from annotator.importing import (
     ImportOptions,
     PairFiles,
     import_pairs,
-    pair_name_for,
 )
 from annotator.layers import automatic_layer, sentence_spans
 from annotator.model import AuditEvent, Document, DocumentPair, Project, Side
-from annotator.pairing import find_folder_pairs
+from annotator.pairing import find_folder_pairs, pair_name_for
 from annotator.store import Store
 from annotator.textfile import has_presentation_forms
 from tests.conftest import SEED_AR, SEED_EN
@@ -253,6 +252,7 @@ def test_swapped_files_are_warned_about(store: Store, project_id: int) -> None:
 def test_pair_names_come_from_the_shared_stem(tmp_path: Path) -> None:
     assert pair_name_for(Path("story.en.txt"), Path("story.ar.txt")) == "story"
     assert pair_name_for(Path("english.txt"), Path("arabic.txt")) == "english"
+    assert pair_name_for(Path("news1.en"), Path("news1.ar")) == "news1"
 
 
 def test_same_name_different_text_gets_a_distinct_name(

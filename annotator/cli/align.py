@@ -21,11 +21,11 @@ ENGINE_NAMES = ("auto", "embedding", "length")
 
 def read_sentences(path: Path, lang: str, presegmented: bool) -> tuple[list[str], list[int] | None]:
     """Read a file as a user gives it: its sentences and, where the text has them, paragraphs."""
-    from annotator.segmentation import line_sentences, paragraph_numbers, split_sentences
+    from annotator.segmentation import paragraph_numbers, sentences_of
     from annotator.textfile import read_text_file
 
     text = read_text_file(path).text
-    spans = line_sentences(text) if presegmented else split_sentences(text, lang)
+    spans = sentences_of(text, lang, presegmented)
     if not spans:
         raise InputError(f"{path}: no sentence found")
     return [text[s:e] for s, e in spans], paragraph_numbers(text, spans)

@@ -66,8 +66,8 @@ def import_(
         TimeElapsedColumn,
     )
 
-    from annotator.importing import ImportOptions, import_pairs, pair_name_for
-    from annotator.pairing import PairFiles, find_folder_pairs
+    from annotator.importing import ImportOptions, import_pairs
+    from annotator.pairing import PairFiles, find_folder_pairs, pair_name_for
     from annotator.projects import find_project
 
     options = ImportOptions(presegmented, source_direction, target_direction)
@@ -211,7 +211,7 @@ def segment(
     from annotator.importing import propose_alignment
     from annotator.layers import automatic_layer, replace_segmentation
     from annotator.model import Side
-    from annotator.segmentation import line_sentences, split_sentences
+    from annotator.segmentation import sentences_of
     from annotator.textfile import read_text_file
 
     if (file is None) == (pair_id is None):
@@ -220,7 +220,7 @@ def segment(
         if lang is None:
             raise InputError("--lang is needed with FILE")
         text = read_text_file(file).text
-        spans = line_sentences(text) if presegmented else split_sentences(text, lang)
+        spans = sentences_of(text, lang, presegmented)
         for s, e in spans:
             sentence = text[s:e].replace("\n", " ")
             print(f"{s}\t{e}\t{sentence}" if offsets else sentence)
@@ -233,7 +233,7 @@ def segment(
         counts = []
         for side, lang_ in ((Side.SOURCE, project.source_lang), (Side.TARGET, project.target_lang)):
             text = pair.document(side).text
-            spans = line_sentences(text) if presegmented else split_sentences(text, lang_)
+            spans = sentences_of(text, lang_, presegmented)
             replace_segmentation(session, layer, side, spans)
             counts.append(len(spans))
         propose_alignment(session, layer)
