@@ -259,19 +259,35 @@ def _cli_import_row(sets: Sequence[Set], scratch: Path) -> list[str]:
     )
 
 
-def _cli_seed_row() -> list[str]:
-    """Align the bundled seed files (running text) with `annotator align` and score them."""
+def _cli_seed_rows() -> list[list[str]]:
+    """Align the bundled seed pair with `annotator align`: as shipped, and one line a sentence."""
     seed, _, _ = _seed()
+    rows = []
     with tempfile.TemporaryDirectory() as scratch:
-        out = Path(scratch) / "seed.beads"
-        seconds = _command(
-            "align", REPO / "seeds" / "austin-gallant-call.en.txt",
-            REPO / "seeds" / "austin-gallant-call.ar.txt",
-            "--src-lang", "en", "--tgt-lang", "ar", "-o", out,
-        )  # fmt: skip
-        predicted = parse_beads(out.read_text("utf-8"))
-    score, one_sided = _judged([seed], [predicted])
-    return _row("annotator align A B", SEED, score, seconds, REFERENCE[SEED], one_sided)
+        folder = Path(scratch)
+        en, ar = (REPO / "seeds" / f"austin-gallant-call.{lang}.txt" for lang in ("en", "ar"))
+        lines_en, lines_ar = folder / "seed.en", folder / "seed.ar"
+        lines_en.write_text("\n".join(seed[0]) + "\n", encoding="utf-8")
+        lines_ar.write_text("\n".join(seed[1]) + "\n", encoding="utf-8")
+        runs = [
+            ("annotator align A B (running text, blank-line paragraphs)", en, ar, ()),
+            (
+                "annotator align A B --presegmented (one line a sentence, no blank lines)",
+                lines_en,
+                lines_ar,
+                ("--presegmented",),
+            ),
+        ]
+        for label, source, target, options in runs:
+            out = folder / "seed.beads"
+            seconds = _command(
+                "align", source, target, "--src-lang", "en", "--tgt-lang", "ar", "-o", out,
+                *options,
+            )  # fmt: skip
+            predicted = parse_beads(out.read_text("utf-8"))
+            score, one_sided = _judged([seed], [predicted])
+            rows.append(_row(label, SEED, score, seconds, REFERENCE[SEED], one_sided))
+    return rows
 
 
 class _JoinedRuns:
@@ -483,7 +499,7 @@ def run() -> tuple[str, list[str], list[list[str]]]:
     with tempfile.TemporaryDirectory() as scratch:
         rows = _cli_folder_rows(sets, Path(scratch))
         rows.append(_cli_import_row(sets, Path(scratch)))
-    rows.append(_cli_seed_row())
+    rows.extend(_cli_seed_rows())
     rows.append(_dp_speed(sets, cache))
     for name, _, _, documents in sets:
         score, seconds, one_sided = _scored(documents, lambda d: align_texts(d[0], d[1]))
