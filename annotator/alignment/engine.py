@@ -42,7 +42,6 @@ from annotator.alignment.signals import (
     anchor_matrices,
     continuation_cues,
     heading_cues,
-    structure_breaks,
 )
 from annotator.errors import InputError
 
@@ -138,12 +137,10 @@ def build_signals(
     src_paragraphs: Sequence[int] | None,
     tgt_paragraphs: Sequence[int] | None,
     known_names: Mapping[str, str] | Iterable[tuple[str, str]] | None,
-    heading_breaks: bool = True,
 ) -> tuple[SideSignals, SideSignals]:
     """Return both documents' signals: embeddings of runs, lengths, anchors, paragraphs.
 
-    Embeddings come from `cache` where it has them; computed ones are added to it. Paragraph
-    breaks are the given ones plus, with heading_breaks, those around heading lines.
+    Embeddings come from `cache` where it has them; computed ones are added to it.
     """
     src_anchors, tgt_anchors = anchor_matrices(
         src, tgt, src_lang, tgt_lang, _name_pairs(known_names)
@@ -158,11 +155,9 @@ def build_signals(
                 _run_embeddings(texts, embedder, cache),
                 np.array([text_length(t) for t in texts], dtype=np.float64),
                 anchors,
-                structure_breaks(
-                    _paragraph_array(paragraphs, len(texts), label),
-                    heading_cues(texts) if heading_breaks else None,
-                ),
+                _paragraph_array(paragraphs, len(texts), label),
                 continuation_cues(texts),
+                heading_cues(texts),
             )
         )
     return sides[0], sides[1]
@@ -373,7 +368,6 @@ def _align_parts(
                     src_paragraphs,
                     tgt_paragraphs,
                     known_names,
-                    heading_breaks=cost_params.heading_breaks,
                 )
             result.extend(_align_window(*signals, src_from, src_to, tgt_from, tgt_to, cost_params))
     check_partition(result, n, m)

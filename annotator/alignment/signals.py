@@ -103,7 +103,8 @@ class SideSignals:
     runs[k - 1] holds the unit embeddings of every run of k consecutive sentences (n - k + 1
     rows); lengths the characters per sentence; anchors an optional (n, h) 0/1 matrix of anchor
     features, the same h features on both sides; paragraphs an optional paragraph index per
-    sentence (non-decreasing); continues optional `continuation_cues` per sentence.
+    sentence (non-decreasing); continues optional `continuation_cues` per sentence; headings
+    optional `heading_cues` (the cost model adds their edges to the paragraph breaks).
     """
 
     runs: tuple[Float32Array, ...]
@@ -111,6 +112,7 @@ class SideSignals:
     anchors: Float32Array | None = None
     paragraphs: IntArray | None = None
     continues: FloatArray | None = None
+    headings: BoolArray | None = None
 
     @property
     def size(self) -> int:
@@ -149,6 +151,7 @@ class SideSignals:
             None if self.anchors is None else self.anchors[start:end],
             None if self.paragraphs is None else self.paragraphs[start:end],
             None if self.continues is None else self.continues[start:end],
+            None if self.headings is None else self.headings[start:end],
         )
 
     def halved(self) -> SideSignals:
@@ -352,6 +355,9 @@ class BeadCostModel:
         reference: tuple[SideSignals, SideSignals] | None = None,
     ) -> None:
         """Prepare backgrounds and the character ratio; keep the types both sides can hold."""
+        if params.heading_breaks:  # heading lines count as paragraphs of their own
+            src = replace(src, paragraphs=structure_breaks(src.paragraphs, src.headings))
+            tgt = replace(tgt, paragraphs=structure_breaks(tgt.paragraphs, tgt.headings))
         self.src = src
         self.tgt = tgt
         self.params = params
