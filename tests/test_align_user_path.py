@@ -233,7 +233,7 @@ def test_realign_in_the_window_proposes_n_to_m_beads_on_a_presegmented_pair(
     window.view.model.reload()
     ctrl, shift = Qt.KeyboardModifier.ControlModifier, Qt.KeyboardModifier.ShiftModifier
     qtbot.keyClick(window.view, Qt.Key.Key_A, ctrl | shift)
-    qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+    qtbot.waitUntil(lambda: window.alignment.worker is None, timeout=60_000)
     with store.read() as session:
         layer = session.get(Layer, window.layer_id)
         assert layer is not None

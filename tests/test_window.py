@@ -149,7 +149,7 @@ def test_change_label_resize_and_delete_from_the_keyboard(
     window: MainWindow, qtbot: QtBot, store: Store
 ) -> None:
     tag(qtbot, window, EN, "Lloyd Austin", "p")
-    mention_id = window.active_mention
+    mention_id = window.entities.active_mention
     assert mention_id is not None
     qtbot.keyClick(window.view, "o")  # a label key on the active mention relabels it
     assert mentions(store, window.layer_id)[0][3] == "ORG"
@@ -174,7 +174,7 @@ def test_suggested_counterpart_is_accepted_with_one_key(
     window: MainWindow, qtbot: QtBot, store: Store
 ) -> None:
     tag(qtbot, window, EN, "Lloyd Austin", "p")
-    assert window.suggestions and window.suggestions[0].surface == "لويد أوستن"
+    assert window.entities.suggestions and window.entities.suggestions[0].surface == "لويد أوستن"
     with store.read() as session:  # a suggestion is never saved unless accepted
         assert session.scalars(select(Mention)).all().__len__() == 1
     qtbot.keyClick(window.view, Qt.Key.Key_Return)
@@ -188,11 +188,11 @@ def test_link_by_clicking_and_no_counterpart(
     window: MainWindow, qtbot: QtBot, store: Store
 ) -> None:
     tag(qtbot, window, EN, "Hezbollah", "o")
-    en_id = window.active_mention
+    en_id = window.entities.active_mention
     qtbot.keyClick(window.view, Qt.Key.Key_Escape)
     tag(qtbot, window, AR, "حزب الله", "o")
-    ar_id = window.active_mention
-    window.activate_mention(en_id)
+    ar_id = window.entities.active_mention
+    window.entities.activate_mention(en_id)
     qtbot.keyClick(window.view, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     start, _ = span(window, AR, "حزب الله")
     qtbot.mouseClick(
@@ -200,12 +200,12 @@ def test_link_by_clicking_and_no_counterpart(
         Qt.MouseButton.LeftButton,
         pos=window.view.char_box(AR, start + 1).center().toPoint(),
     )
-    assert window.active_mention == ar_id
+    assert window.entities.active_mention == ar_id
     assert links(store, window.layer_id) == [("Hezbollah", "حزب الله")]
     tag(qtbot, window, EN, "Thursday", "d")
     qtbot.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     with store.read() as session:
-        assert session.get(Mention, window.active_mention).no_counterpart
+        assert session.get(Mention, window.entities.active_mention).no_counterpart
 
 
 def test_tag_all_occurrences_is_one_undoable_step(
@@ -287,7 +287,7 @@ def test_a_stale_window_gets_a_conflict_not_a_lost_edit(
     tag(qtbot, other, EN, "Yoav Gallant", "p")  # other's copy of the layer is stale
     assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin"]
     assert "changed by someone else" in other.statusBar().currentMessage()
-    assert "Lloyd Austin" in [m.surface for m in other.mentions.values()]  # reloaded
+    assert "Lloyd Austin" in [m.surface for m in other.entities.mentions.values()]  # reloaded
     tag(qtbot, other, EN, "Yoav Gallant", "p")  # and works again after the reload
     assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin", "Yoav Gallant"]
 
@@ -383,30 +383,31 @@ def test_panels_are_reachable_from_the_keyboard(window: MainWindow, qtbot: QtBot
     qtbot.keyClick(window.view, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert window.navigator.hasFocus()
     qtbot.keyClick(window.navigator, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
-    assert window.labels.hasFocus()
-    qtbot.keyClick(window.labels, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.entities.labels.hasFocus()
+    qtbot.keyClick(window.entities.labels, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.view.hasFocus()
 
 
 def test_jump_to_beads_that_need_a_look_and_see_the_counts(
     window: MainWindow, qtbot: QtBot
 ) -> None:
-    assert "11 beads · 11 unconfirmed" in window.counts.text()
+    assert "11 beads · 11 unconfirmed" in window.alignment.counts.text()
     non11 = [
         r
         for r in range(window.view.model.rowCount())
         if len(window.view.model.row(r).source) != 1 or len(window.view.model.row(r).target) != 1
     ]
-    assert "not 1:1" in window.counts.text() and f"{len(non11)} not 1:1" in window.counts.text()
+    counts = window.alignment.counts.text()
+    assert "not 1:1" in counts and f"{len(non11)} not 1:1" in counts
     expected = [r for r in non11 if r > 0]  # from the top row onwards
     assert expected
     seen = []
     for _ in expected:
         qtbot.keyClick(window.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-        seen.append(window.current_row())
+        seen.append(window.alignment.current_row())
     assert seen == expected
     qtbot.keyClick(window.view, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert window.current_row() == expected[-1]
+    assert window.alignment.current_row() == expected[-1]
     assert "no further non-1:1 bead" in window.statusBar().currentMessage()
 
 
@@ -443,7 +444,8 @@ def test_reach_the_seed_gold_alignment_from_the_keyboard(
     assert _layout(window) == GOLD
     _caret_in(window, view.model.rowCount() - 1, EN)
     qtbot.keyClick(view, Qt.Key.Key_Return, ctrl | shift)  # confirm everything
-    qtbot.waitUntil(lambda: "0 unconfirmed" in window.counts.text())  # refreshed after repaint
+    # refreshed after the repaint
+    qtbot.waitUntil(lambda: "0 unconfirmed" in window.alignment.counts.text())
     for _ in range(4):  # every step undoes, back to the proposal
         qtbot.keyClick(view, Qt.Key.Key_Z, ctrl)
     assert _layout(window)[0] == (2, 1) and len(_layout(window)) == 9
@@ -505,8 +507,8 @@ def test_realign_in_a_thread_keeps_confirmed_rows_and_undoes(
     _caret_in(window, 1, EN)
     qtbot.keyClick(view, Qt.Key.Key_Return, ctrl)  # confirm row 2 (1:1, right already)
     qtbot.keyClick(view, Qt.Key.Key_A, ctrl | shift)
-    assert window.worker is not None and window.progress.isVisible() is not None
-    qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+    assert window.alignment.worker is not None and window.alignment.progress.isVisible() is not None
+    qtbot.waitUntil(lambda: window.alignment.worker is None, timeout=60_000)
     assert _layout(window) == GOLD
     assert view.model.row(2).status == "confirmed"  # the confirmed row kept its status
     qtbot.keyClick(view, Qt.Key.Key_Z, ctrl)
@@ -520,9 +522,9 @@ def test_cancelled_alignment_changes_nothing(
 ) -> None:
     _use_length_proposal(window, store)
     before = _layout(window)
-    window.start_alignment(from_caret=False)
-    assert window.cancel_button.isVisibleTo(window)
-    qtbot.mouseClick(window.cancel_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.worker is None, timeout=60_000)
+    window.alignment.start_alignment(from_caret=False)
+    assert window.alignment.cancel_button.isVisibleTo(window)
+    qtbot.mouseClick(window.alignment.cancel_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: window.alignment.worker is None, timeout=60_000)
     assert _layout(window) == before
     assert not window.undo_stack.canUndo()

@@ -61,7 +61,7 @@ for i in range(21):
     text = view.model.texts[Side.SOURCE]
     t0 = time.perf_counter()
     view.set_selection(Side.SOURCE, ref.start + i, ref.start + i + 1)
-    window.tag_selection("MISC", exact=True)
+    window.entities.tag_selection("MISC", exact=True)
     view.repaint()
     app.processEvents()
     edits.append(time.perf_counter() - t0)
@@ -75,7 +75,7 @@ for i in range(21):
     refs = data.source or data.target
     view.set_caret(Side.SOURCE if data.source else Side.TARGET, refs[0].start)
     t0 = time.perf_counter()
-    window.merge_rows()  # merge the row with the next: renumbers every row after it
+    window.alignment.merge_rows()  # merge the row with the next: renumbers every row after it
     view.repaint()
     merges.append(time.perf_counter() - t0)
     app.processEvents()  # the status-bar recount, queued behind the repaint

@@ -1,0 +1,1 @@
+"""Editing the alignment: row and sentence edits at the caret, confirmation, re-alignment."""

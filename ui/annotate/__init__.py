@@ -1,0 +1,1 @@
+"""Annotating entities: tagging, relabelling, resizing, links and counterpart suggestions."""

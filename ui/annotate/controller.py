@@ -1,0 +1,500 @@
+"""The entity activity of the window: tag, relabel, resize and link mentions, with suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTreeWidget, QTreeWidgetItem
+from sqlalchemy import select
+
+from annotator.alignment.pair_alignment import linked_names
+from annotator.arabic import snap_selection
+from annotator.commands import Batch, Command
+from annotator.commands_entities import (
+    ChangeLabel,
+    DeleteMention,
+    LinkMentions,
+    ResizeMention,
+    SetNoCounterpart,
+    TagCounterpart,
+    TagMention,
+    Unlink,
+)
+from annotator.matching import find_occurrences
+from annotator.model import DocumentPair, Link, Mention, Side
+from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
+from ui.actions import Actions
+from ui.pair_view import Highlight
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+LINK_COLOURS = [
+    "#d62728",
+    "#1f77b4",
+    "#2ca02c",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#ff7f0e",
+    "#7f7f7f",
+]
+
+
+@dataclass(frozen=True)
+class MentionInfo:
+    """A mention as the window shows it."""
+
+    id: int
+    side: Side
+    start: int
+    end: int
+    label: str
+    surface: str
+    no_counterpart: bool
+
+
+def other_side(side: Side) -> Side:
+    """Return the other side of the pair."""
+    return Side.TARGET if side is Side.SOURCE else Side.SOURCE
+
+
+class EntityController(QObject):
+    """Owns the label palette, the mention list, the entity actions and the label keys."""
+
+    def __init__(self, window: MainWindow, actions: Actions) -> None:
+        super().__init__(window)
+        self.window = window
+        self.schema: dict[str, dict[str, str]] = {}
+        self.snapping: dict[str, object] = {}
+        self.mentions: dict[int, MentionInfo] = {}
+        self.links: dict[int, tuple[int, int]] = {}
+        self.active_mention: int | None = None
+        self.link_from: int | None = None
+        self.suggestions: list[Suggestion] = []
+        self.suggestion_for: int | None = None
+        self.labels = QListWidget()
+        self.labels.itemActivated.connect(self._label_activated)
+        self.labels.itemClicked.connect(self._label_activated)
+        self.mention_list = QTreeWidget()
+        self.mention_list.setHeaderLabels(["Mention", "Label", "Counterpart"])
+        self.mention_list.itemActivated.connect(self._mention_item_activated)
+        self._make_actions(actions)
+
+    def _make_actions(self, actions: Actions) -> None:
+        actions.add(
+            "Delete the mention",
+            [QKeySequence.StandardKey.Delete, "Backspace"],
+            self.delete_active,
+            "Edit",
+        )
+        actions.add(
+            "Link the mention (then click or pick its counterpart)",
+            "Ctrl+K",
+            self.start_link,
+            "Edit",
+        )
+        actions.add(
+            "Mark the mention as having no counterpart",
+            "Ctrl+0",
+            self.toggle_no_counterpart,
+            "Edit",
+        )
+        actions.add(
+            "Accept the suggested counterpart", ["Return", "Enter"], self.accept_suggestion, "Edit"
+        )
+        actions.add(
+            "Tag all occurrences of the mention in this pair",
+            "Ctrl+T",
+            self.tag_all_occurrences,
+            "Edit",
+        )
+        for text, keys, end_edge, right in (
+            ("Extend the mention by a character (visually right)", "Alt+Right", True, True),
+            ("Shrink/extend the mention's far edge to the left", "Alt+Left", True, False),
+            ("Move the mention's start edge right", "Alt+Shift+Right", False, True),
+            ("Move the mention's start edge left", "Alt+Shift+Left", False, False),
+        ):
+            actions.add(text, keys, self._resizer(end_edge, right), "Edit")
+        actions.add("Next mention", "Ctrl+Down", lambda: self.step_mention(1), "Go")
+        actions.add("Previous mention", "Ctrl+Up", lambda: self.step_mention(-1), "Go")
+
+    def _resizer(self, end_edge: bool, visual_right: bool) -> Callable[[], None]:
+        """Return a slot moving one edge of the active mention (triggered's argument ignored)."""
+
+        def resize(*_: object) -> None:
+            self.resize_active(end_edge=end_edge, visual_right=visual_right)
+
+        return resize
+
+    def _status(self, message: str, timeout: int = 0) -> None:
+        self.window.statusBar().showMessage(message, timeout)
+
+    # --- a pair is opened
+
+    def open_layer(self, schema: dict[str, object]) -> None:
+        """Take the project's label schema and snapping settings; read the layer's mentions."""
+        labels = schema["labels"]
+        assert isinstance(labels, list)
+        self.schema = {lab["name"]: lab for lab in labels}
+        self.snapping = dict(schema.get("arabic_snapping", {}))  # type: ignore[call-overload]
+        self.active_mention, self.link_from = None, None
+        self.suggestions, self.suggestion_for = [], None
+        self._fill_labels()
+        self.reload()
+        view = self.window.view
+        assert view is not None
+        view.highlight_clicked.connect(self._highlight_clicked)
+        view.selection_changed.connect(self._selection_changed)
+        view.installEventFilter(self)
+
+    def _fill_labels(self) -> None:
+        self.labels.clear()
+        for name, label in self.schema.items():
+            item = QListWidgetItem(f"{label['key']}   {name} — {label.get('title', '')}")
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setBackground(self._colour(name, 90))
+            self.labels.addItem(item)
+
+    def _colour(self, label: str, alpha: int = 110) -> QColor:
+        colour = QColor(self.schema.get(label, {}).get("color", "#999999"))
+        colour.setAlpha(alpha)
+        return colour
+
+    # --- reading the layer's annotations
+
+    def reload(self) -> None:
+        """Re-read the layer's mentions and links, repaint highlights and the list."""
+        window = self.window
+        if window.layer_id is None or window.view is None:
+            return
+        with window.store.read() as session:
+            self.mentions = {
+                m.id: MentionInfo(
+                    m.id, Side(m.side), m.start, m.end, m.label, m.surface, m.no_counterpart
+                )
+                for m in session.scalars(
+                    select(Mention)
+                    .where(Mention.layer_id == window.layer_id)
+                    .order_by(Mention.side, Mention.start)
+                )
+            }
+            self.links = {
+                k.id: (k.source_mention_id, k.target_mention_id)
+                for k in session.scalars(select(Link).where(Link.layer_id == window.layer_id))
+            }
+        if self.active_mention not in self.mentions:
+            self.active_mention = None
+        self.paint_highlights()
+        self._fill_mention_list()
+
+    def _link_colour(self, mention_id: int) -> QColor | None:
+        for link_id, (a, b) in self.links.items():
+            if mention_id in (a, b):
+                return QColor(LINK_COLOURS[link_id % len(LINK_COLOURS)])
+        return None
+
+    def paint_highlights(self) -> None:
+        """Hand the view one highlight per mention and per suggestion."""
+        view = self.window.view
+        assert view is not None
+        marks = []
+        for m in self.mentions.values():
+            underline = self._link_colour(m.id)
+            if m.id == self.active_mention:
+                underline = QColor("#000000")
+            marks.append(
+                Highlight(m.side, m.start, m.end, self._colour(m.label), underline, key=m.id)
+            )
+        for s in self.suggestions:
+            side = (
+                other_side(self.mentions[self.suggestion_for].side)
+                if self.suggestion_for in self.mentions
+                else Side.TARGET
+            )
+            marks.append(
+                Highlight(side, s.start, s.end, QColor(0, 0, 0, 0), QColor("#ff00ff"), key=s)
+            )
+        view.set_highlights(marks)
+
+    def _fill_mention_list(self) -> None:
+        self.mention_list.clear()
+        partner: dict[int, int] = {}
+        for a, b in self.links.values():
+            partner[a], partner[b] = b, a
+        for side in Side:
+            top = QTreeWidgetItem([f"{side.value} ({self.window.languages.get(side, '')})"])
+            self.mention_list.addTopLevelItem(top)
+            for m in self.mentions.values():
+                if m.side is not side:
+                    continue
+                other = partner.get(m.id)
+                counterpart = (
+                    "no counterpart"
+                    if m.no_counterpart
+                    else self.mentions[other].surface
+                    if other in self.mentions
+                    else "—"
+                )
+                item = QTreeWidgetItem([m.surface, m.label, counterpart])
+                item.setData(0, Qt.ItemDataRole.UserRole, m.id)
+                item.setBackground(1, self._colour(m.label))
+                top.addChild(item)
+            top.setExpanded(True)
+
+    # --- tagging and label keys
+
+    def _proclitics(self) -> tuple[str, ...]:
+        return tuple(self.snapping.get("proclitics", ("و", "ف", "ب", "ل", "ك")))  # type: ignore[arg-type]
+
+    def tag_selection(self, label: str, exact: bool = False) -> int | None:
+        """Tag the selection with a label, snapped to the word/name unless `exact`."""
+        view = self.window.view
+        if view is None or view.selection is None:
+            return None
+        side, start, end = view.selection
+        text = view.model.texts[side]
+        if not exact:
+            known = {m.surface for m in self.mentions.values() if m.side is side}
+            start, end = snap_selection(
+                text,
+                start,
+                end,
+                self.window.languages[side],
+                proclitics=self._proclitics(),
+                strip_article=bool(self.snapping.get("strip_article", False)),
+                known_names=known,
+            )
+        if end <= start:
+            self._status("nothing to tag in the selection", 5000)
+            return None
+        changes = self.window.run(TagMention(side.value, start, end, label))
+        if changes is None:
+            return None
+        view.clear_selection()
+        new = [m for m in changes.mentions if m in self.mentions]
+        if new:
+            self.active_mention = new[0]
+            self._suggest(new[0])
+            self.paint_highlights()
+        return new[0] if new else None
+
+    def _label_for_key(self, text: str) -> str | None:
+        for name, label in self.schema.items():
+            if label["key"].lower() == text.lower():
+                return name
+        return None
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.window.view
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+        ):
+            mods = event.modifiers()
+            plain = not mods & (
+                Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.MetaModifier
+            )
+            label = self._label_for_key(event.text()) if event.text() and plain else None
+            if label is None and plain and mods & Qt.KeyboardModifier.AltModifier:
+                key_text = QKeySequence(event.key()).toString().lower()
+                label = self._label_for_key(key_text)
+            if label is not None:
+                self._apply_label(label, exact=bool(mods & Qt.KeyboardModifier.AltModifier))
+                return True
+            if event.key() == Qt.Key.Key_Escape:
+                self.suggestions, self.link_from = [], None
+                self.paint_highlights()
+        return super().eventFilter(watched, event)
+
+    def _apply_label(self, label: str, exact: bool = False) -> None:
+        view = self.window.view
+        if view is not None and view.selection is not None:
+            self.tag_selection(label, exact=exact)
+        elif self.active_mention is not None:
+            self.window.run(ChangeLabel(self.active_mention, label))
+
+    def _label_activated(self, item: QListWidgetItem) -> None:
+        self._apply_label(str(item.data(Qt.ItemDataRole.UserRole)))
+        if self.window.view is not None:
+            self.window.view.setFocus()
+
+    # --- mentions: activate, delete, resize, step
+
+    def _highlight_clicked(self, highlight: Highlight) -> None:
+        if isinstance(highlight.key, int):
+            self.activate_mention(highlight.key)
+
+    def activate_mention(self, mention_id: int) -> None:
+        """Make a mention the active one; completes a link started with Ctrl+K."""
+        if (
+            self.link_from is not None
+            and mention_id in self.mentions
+            and self.mentions[mention_id].side is not self.mentions[self.link_from].side
+        ):
+            a, b = self.link_from, mention_id
+            if self.mentions[a].side is Side.TARGET:
+                a, b = b, a
+            self.link_from = None
+            self.window.run(LinkMentions(a, b))
+        self.active_mention = mention_id
+        self.paint_highlights()
+        m = self.mentions.get(mention_id)
+        if m is not None:
+            self._status(f"{m.label} “{m.surface}” ({m.side.value})")
+
+    def _mention_item_activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        mention_id = item.data(0, Qt.ItemDataRole.UserRole)
+        if mention_id is not None:
+            self.activate_mention(int(mention_id))
+
+    def _selection_changed(self) -> None:
+        view = self.window.view
+        if view is not None and view.selection is not None:
+            self.suggestions = []
+
+    def delete_active(self) -> None:
+        """Delete the active mention (and its links)."""
+        if self.active_mention is not None:
+            self.window.run(DeleteMention(self.active_mention))
+
+    def resize_active(self, end_edge: bool, visual_right: bool) -> None:
+        """Move one edge of the active mention by a character, in screen direction."""
+        m = self.mentions.get(self.active_mention) if self.active_mention else None
+        view = self.window.view
+        if m is None or view is None:
+            return
+        rtl = view.model.direction(m.side) == "rtl"
+        step = 1 if visual_right != rtl else -1
+        start, end = m.start, m.end
+        if end_edge:
+            end += step
+        else:
+            start += step
+        self.window.run(ResizeMention(m.id, start, end))
+
+    def step_mention(self, delta: int) -> None:
+        """Activate the next or previous mention in document order."""
+        ids = [m.id for m in sorted(self.mentions.values(), key=lambda m: (m.side, m.start))]
+        if not ids:
+            return
+        if self.active_mention not in ids:
+            self.activate_mention(ids[0 if delta > 0 else -1])
+            return
+        index = (ids.index(self.active_mention) + delta) % len(ids)
+        self.activate_mention(ids[index])
+
+    # --- links and suggestions
+
+    def start_link(self) -> None:
+        """Begin linking the active mention; activating one on the other side completes it."""
+        if self.active_mention is None:
+            self._status("click a mention first, then Ctrl+K", 5000)
+            return
+        self.link_from = self.active_mention
+        self._status("link: click the counterpart on the other side (Esc cancels)")
+
+    def toggle_no_counterpart(self) -> None:
+        """Mark or unmark the active mention as having no counterpart."""
+        m = self.mentions.get(self.active_mention) if self.active_mention else None
+        if m is not None:
+            self.window.run(SetNoCounterpart(m.id, not m.no_counterpart))
+
+    def unlink_active(self) -> None:
+        """Remove the links of the active mention."""
+        for link_id, (a, b) in list(self.links.items()):
+            if self.active_mention in (a, b):
+                self.window.run(Unlink(link_id))
+
+    def _aligned_window(self, mention: MentionInfo) -> tuple[int, int] | None:
+        view = self.window.view
+        assert view is not None
+        row = view.model.row_at(mention.side, mention.start)
+        if row is None:
+            return None
+        others = view.model.row(row).side(other_side(mention.side))
+        return (others[0].start, others[-1].end) if others else None
+
+    def _known_links(self) -> dict[str, set[str]]:
+        if self.window.pair_id is None:
+            return {}
+        with self.window.store.read() as session:
+            pair = session.get(DocumentPair, self.window.pair_id)
+            assert pair is not None
+            return build_known_links(linked_names(session, pair))
+
+    def _suggest(self, mention_id: int) -> None:
+        mention = self.mentions.get(mention_id)
+        view = self.window.view
+        if mention is None or view is None:
+            return
+        window = self._aligned_window(mention)
+        self.suggestions, self.suggestion_for = [], mention_id
+        if window is None:
+            return
+        other = other_side(mention.side)
+        taken = {(m.start, m.end) for m in self.mentions.values() if m.side is other}
+        languages = self.window.languages
+        found = suggest_counterparts(
+            mention.surface,
+            mention.label,
+            languages[mention.side],
+            view.model.texts[other],
+            languages[other],
+            window,
+            self._known_links(),
+        )
+        self.suggestions = [s for s in found if (s.start, s.end) not in taken][:3]
+        if self.suggestions:
+            best = self.suggestions[0]
+            self._status(f"Enter: link to “{best.surface}” ({best.reason}); Esc: dismiss")
+
+    def accept_suggestion(self) -> None:
+        """Tag the best suggestion with the mention's label and link the two, in one undo step."""
+        if not self.suggestions or self.suggestion_for not in self.mentions:
+            return
+        mention = self.mentions[self.suggestion_for]
+        best = self.suggestions[0]
+        other = other_side(mention.side)
+        self.suggestions = []
+        command = TagCounterpart(
+            mention.id,
+            other.value,
+            best.start,
+            best.end,
+            mention.label,
+            text=f"Tag and link “{mention.surface}” ↔ “{best.surface}”",
+        )
+        if self.window.run(command):
+            self._status(f"linked “{mention.surface}” ↔ “{best.surface}”", 5000)
+
+    def tag_all_occurrences(self) -> None:
+        """Tag every untagged occurrence of the active mention's text on its side, as one step."""
+        m = self.mentions.get(self.active_mention) if self.active_mention else None
+        view = self.window.view
+        if m is None or view is None:
+            return
+        text = view.model.texts[m.side]
+        taken = {(x.start, x.end, x.label) for x in self.mentions.values() if x.side is m.side}
+        spans = find_occurrences(
+            text,
+            m.surface,
+            self.window.languages[m.side],
+            proclitics=self._proclitics(),
+            strip_article=bool(self.snapping.get("strip_article", False)),
+        )
+        commands: list[Command] = [
+            TagMention(m.side.value, s, e, m.label)
+            for s, e in spans
+            if (s, e, m.label) not in taken
+        ]
+        if not commands:
+            self._status(f"every occurrence of “{m.surface}” is tagged", 5000)
+            return
+        self.window.run(Batch(f"Tag all {len(commands)} occurrences of “{m.surface}”", commands))
