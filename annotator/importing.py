@@ -21,9 +21,9 @@ from annotator.errors import InputError
 from annotator.layers import new_layer, replace_alignment, replace_segmentation
 from annotator.model import Annotator, Document, DocumentPair, Layer, LayerKind, Project, Side
 from annotator.pairing import PairFiles
-from annotator.script import Direction, detect_direction, direction_for_language
-from annotator.segmentation import sentences_of
-from annotator.textfile import DecodedText, read_text_file
+from annotator.text.script import Direction, detect_direction, direction_for_language
+from annotator.text.segmentation import sentences_of
+from annotator.text.textfile import DecodedText, read_text_file
 
 Span = tuple[int, int]
 

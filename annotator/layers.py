@@ -12,7 +12,6 @@ from sqlalchemy.sql.elements import ColumnElement
 from annotator.alignment.beads import AlignedBead, check_partition
 from annotator.audit import record
 from annotator.errors import InputError, IntegrityError
-from annotator.invariants import check_layer_alignment
 from annotator.model import (
     Annotator,
     Bead,
@@ -26,6 +25,7 @@ from annotator.model import (
     Segment,
     Side,
 )
+from annotator.store.invariants import check_layer_alignment
 
 Span = tuple[int, int]
 

@@ -26,7 +26,8 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 
-from annotator.arabic import (
+from annotator.errors import InputError
+from annotator.text.arabic import (
     DEFAULT_PROCLITICS,
     clitic_lookalike,
     is_arabic_language,
@@ -34,8 +35,7 @@ from annotator.arabic import (
     key_of,
     proclitic_prefixes,
 )
-from annotator.errors import InputError
-from annotator.matching import NUMBER_TOKEN_RE, find_occurrences, normalize_number
+from annotator.text.matching import NUMBER_TOKEN_RE, find_occurrences, normalize_number
 
 __all__ = [
     "LINKED_BEFORE",

@@ -22,8 +22,8 @@ from annotator.alignment.signals import heading_cues, structure_breaks
 from annotator.cli import main
 from annotator.layers import alignment, automatic_layer, replace_alignment
 from annotator.model import DocumentPair, Layer
-from annotator.segmentation import paragraph_numbers, split_sentences
 from annotator.store import Store
+from annotator.text.segmentation import paragraph_numbers, split_sentences
 from tests.conftest import REPO, SEED_AR, SEED_EN
 from tests.test_cli import run
 from ui.main_window import MainWindow

@@ -37,8 +37,8 @@ from annotator.alignment.gale_church import align_texts
 from annotator.alignment.signals import CostParams
 from annotator.errors import InputError
 from annotator.model import EmbeddingCacheEntry
-from annotator.segmentation import paragraph_spans, split_sentences
 from annotator.store import Store
+from annotator.text.segmentation import paragraph_spans, split_sentences
 from tests.conftest import SEED_AR, SEED_EN
 
 

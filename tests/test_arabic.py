@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from annotator.arabic import (
+from annotator.errors import InputError
+from annotator.text.arabic import (
     DEFAULT_PROCLITICS,
     is_arabic_language,
     key_of,
@@ -15,7 +16,6 @@ from annotator.arabic import (
     proclitic_prefixes,
     snap_selection,
 )
-from annotator.errors import InputError
 from tests.conftest import SEED_AR, SEED_EN
 
 AR = SEED_AR.read_text(encoding="utf-8")

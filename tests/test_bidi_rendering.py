@@ -14,7 +14,7 @@ from annotator.importing import PairFiles, import_pairs
 from annotator.layers import automatic_layer
 from annotator.model import DocumentPair, Project, Side
 from annotator.store import Store
-from annotator.textfile import has_presentation_forms
+from annotator.text.textfile import has_presentation_forms
 from tests.conftest import SEED_AR, SEED_EN
 from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView

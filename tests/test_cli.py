@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from annotator.cli import main
-from annotator.textfile import has_presentation_forms
+from annotator.text.textfile import has_presentation_forms
 from tests.conftest import REPO, SEED_AR, SEED_EN
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from annotator.commands import Batch, Changes, Command, Editor, SetLayerStatus
-from annotator.commands_entities import (
+from annotator.commands.entities import (
     ChangeLabel,
     DeleteMention,
     LinkMentions,
@@ -494,7 +494,7 @@ def test_restoring_an_id_taken_meanwhile_is_a_conflict(
 def test_tag_counterpart_tags_and_links_in_one_step(
     editor: Editor, store: Store, seed_pair_id: int
 ) -> None:
-    from annotator.commands_entities import TagCounterpart
+    from annotator.commands.entities import TagCounterpart
 
     source_id = tag(editor, seed_pair_id, "source", "Lloyd Austin")
     with store.read() as session:

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead
 from annotator.commands import Command, Editor
-from annotator.commands_alignment import (
+from annotator.commands.alignment import (
     ConfirmUpTo,
     InsertEmptySide,
     MergeBeads,
@@ -39,7 +39,6 @@ from annotator.commands_alignment import (
     _SegmentImage,
 )
 from annotator.errors import ConflictError, InputError, IntegrityError
-from annotator.invariants import check_layer_alignment
 from annotator.layers import (
     alignment,
     clear_alignment,
@@ -64,8 +63,9 @@ from annotator.model import (
     Side,
 )
 from annotator.projects import create_project, get_or_create_annotator
-from annotator.segmentation import line_sentences
 from annotator.store import Store
+from annotator.store.invariants import check_layer_alignment
+from annotator.text.segmentation import line_sentences
 from tests.conftest import copy_store, seed_store_template
 
 Dump = dict[str, dict[int, tuple[Any, ...]]]

@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from annotator.alignment.beads import AlignedBead
 from annotator.commands import Editor
-from annotator.commands_alignment import SetBeadStatus
-from annotator.commands_realign import ApplyAlignment
+from annotator.commands.alignment import SetBeadStatus
+from annotator.commands.realign import ApplyAlignment
 from annotator.layers import alignment, bead_rows, ensure_annotator_layer
 from annotator.model import Bead, DocumentPair, EmbeddingCacheEntry, Layer, Segment
 from annotator.projects import get_or_create_annotator

@@ -21,7 +21,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from annotator.commands import Batch, Changes, Command, Editor
-from annotator.commands_entities import (
+from annotator.commands.entities import (
     ChangeLabel,
     DeleteMention,
     LinkMentions,

@@ -23,7 +23,7 @@ from tests.conftest import REPO
 WRITER = r"""
 import sys
 from annotator.commands import Editor
-from annotator.commands_entities import TagMention
+from annotator.commands.entities import TagMention
 from annotator.store import Store
 store = Store.open(sys.argv[1])
 editor = Editor(store, int(sys.argv[2]), "Alice")

@@ -16,7 +16,7 @@ from annotator.layers import automatic_layer, sentence_spans
 from annotator.model import AuditEvent, Document, DocumentPair, Project, Side
 from annotator.pairing import find_folder_pairs, pair_name_for
 from annotator.store import Store
-from annotator.textfile import has_presentation_forms
+from annotator.text.textfile import has_presentation_forms
 from tests.conftest import SEED_AR, SEED_EN
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from annotator.matching import find_occurrences, normalize_number
+from annotator.text.matching import find_occurrences, normalize_number
 from tests.conftest import SEED_AR, SEED_EN
 
 AR = SEED_AR.read_text(encoding="utf-8")

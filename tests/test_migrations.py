@@ -8,11 +8,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
-from annotator.db import create_store_engine, resolve_location
 from annotator.errors import StoreError
-from annotator.migrate import head_revision, upgrade_store
 from annotator.model import Base
 from annotator.store import Store
+from annotator.store.engine import create_store_engine, resolve_location
+from annotator.store.migrate import head_revision, upgrade_store
 
 
 def test_empty_store_is_migrated_to_head(db_path: Path) -> None:

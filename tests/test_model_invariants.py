@@ -7,7 +7,6 @@ from sqlalchemy import func, select, update
 
 from annotator.alignment.beads import AlignedBead
 from annotator.errors import IntegrityError
-from annotator.invariants import check_layer_alignment
 from annotator.layers import (
     alignment,
     automatic_layer,
@@ -31,6 +30,7 @@ from annotator.model import (
 )
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
+from annotator.store.invariants import check_layer_alignment
 
 
 def _mention(session, layer: Layer, side: Side, word: str, label: str = "PER") -> Mention:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from annotator.script import (
+from annotator.text.script import (
     RTL_LANGUAGES,
     SAMPLE_CHARS,
     detect_direction,

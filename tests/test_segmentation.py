@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.segmentation import (
+from annotator.text.segmentation import (
     SUPPORTED_LANGUAGES,
     line_sentences,
     paragraph_spans,

@@ -7,10 +7,10 @@ import pytest
 from sqlalchemy import select, text
 from sqlalchemy.orm.exc import StaleDataError
 
-from annotator.db import default_store_path, resolve_location
 from annotator.errors import StoreError
 from annotator.model import Annotator, Layer, LayerStatus, Project
 from annotator.store import Store
+from annotator.store.engine import default_store_path, resolve_location
 
 
 def test_every_sqlite_connection_is_configured(store: Store) -> None:

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.errors import InputError
-from annotator.terminal import (
+from annotator.text.terminal import (
     Column,
     _line_levels,
     _reorder,

@@ -13,8 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from annotator.errors import InputError
-from annotator.script import detect_direction
-from annotator.textfile import (
+from annotator.text.script import detect_direction
+from annotator.text.textfile import (
     PRESENTATION_FORM_RANGES,
     DecodedText,
     TextFileError,

@@ -35,7 +35,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
 from annotator.layers import BeadRow, SentenceRef
 from annotator.model import Side
-from annotator.segmentation import paragraph_spans
+from annotator.text.segmentation import paragraph_spans
 from ui.fonts import text_font
 from ui.pair_model import PairRowsModel
 from ui.text_units import Utf16Map

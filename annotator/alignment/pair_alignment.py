@@ -13,7 +13,7 @@ from annotator.alignment.embedding_cache import EmbeddingCache
 from annotator.alignment.engine import EngineName, align
 from annotator.layers import sentence_spans
 from annotator.model import DocumentPair, Layer, Link, Mention, Side
-from annotator.segmentation import paragraph_numbers
+from annotator.text.segmentation import paragraph_numbers
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,8 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.alignment.dp import BeadType
-from annotator.arabic import key_of, matching_key
-from annotator.matching import NUMBER_TOKEN_RE, find_occurrences, normalize_number
+from annotator.text.arabic import key_of, matching_key
+from annotator.text.matching import NUMBER_TOKEN_RE, find_occurrences, normalize_number
 
 Float32Array = npt.NDArray[np.float32]
 FloatArray = npt.NDArray[np.float64]

@@ -21,8 +21,8 @@ ENGINE_NAMES = ("auto", "embedding", "length")
 
 def read_sentences(path: Path, lang: str, presegmented: bool) -> tuple[list[str], list[int] | None]:
     """Read a file as a user gives it: its sentences and, where the text has them, paragraphs."""
-    from annotator.segmentation import paragraph_numbers, sentences_of
-    from annotator.textfile import read_text_file
+    from annotator.text.segmentation import paragraph_numbers, sentences_of
+    from annotator.text.textfile import read_text_file
 
     text = read_text_file(path).text
     spans = sentences_of(text, lang, presegmented)

@@ -11,7 +11,7 @@ import typer
 from annotator.cli.app import actor, app, err, open_store, out
 from annotator.cli.lookups import get_pair, pick_layer
 from annotator.errors import InputError
-from annotator.script import Direction
+from annotator.text.script import Direction
 
 if TYPE_CHECKING:
 
@@ -139,7 +139,7 @@ def show(
     """Print a pair's sentences side by side, one alignment bead per row."""
     from annotator.layers import alignment, sentence_spans
     from annotator.model import Side
-    from annotator.terminal import Column, render_side_by_side
+    from annotator.text.terminal import Column, render_side_by_side
 
     store = open_store()
     with store.read() as session:
@@ -211,8 +211,8 @@ def segment(
     from annotator.importing import propose_alignment
     from annotator.layers import automatic_layer, replace_segmentation
     from annotator.model import Side
-    from annotator.segmentation import sentences_of
-    from annotator.textfile import read_text_file
+    from annotator.text.segmentation import sentences_of
+    from annotator.text.textfile import read_text_file
 
     if (file is None) == (pair_id is None):
         raise InputError("give either FILE (with --lang) or --pair ID")

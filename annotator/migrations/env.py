@@ -1,4 +1,4 @@
-"""Alembic environment: runs on the connection annotator.migrate hands over."""
+"""Alembic environment: runs on the connection annotator.store.migrate hands over."""
 
 from __future__ import annotations
 

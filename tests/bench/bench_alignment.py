@@ -41,7 +41,7 @@ from annotator.alignment.engine import align, build_signals, default_embedder
 from annotator.alignment.gale_church import align_texts
 from annotator.alignment.scoring import AlignmentScore, score_documents
 from annotator.alignment.signals import ALL_BEAD_TYPES, BeadCostModel, CostParams
-from annotator.segmentation import paragraph_spans, split_sentences
+from annotator.text.segmentation import paragraph_spans, split_sentences
 from tests.bench.bench_gale_church import read_lines
 from tests.bench.common import REPO, format_table, shared_dir
 

@@ -14,7 +14,7 @@ from annotator.importing import ImportOptions, PairFiles, import_pairs, prepare_
 from annotator.model import Project
 from annotator.projects import create_project
 from annotator.store import Store
-from annotator.textfile import read_text_file
+from annotator.text.textfile import read_text_file
 from tests.bench.common import Table, format_table, median_seconds, shared_dir
 
 

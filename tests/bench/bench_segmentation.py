@@ -24,7 +24,7 @@ from pathlib import Path
 import pysbd
 import sentencex
 
-from annotator.segmentation import split_sentences
+from annotator.text.segmentation import split_sentences
 from tests.bench.common import format_table, shared_dir
 
 LANGUAGES = ("en", "ar")

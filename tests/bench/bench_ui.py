@@ -24,8 +24,8 @@ from annotator.alignment.gale_church import align_texts
 from annotator.demo import seed_files
 from annotator.importing import ImportOptions, PairFiles, import_pairs
 from annotator.projects import create_project
-from annotator.segmentation import split_sentences
 from annotator.store import Store
+from annotator.text.segmentation import split_sentences
 from tests.bench.common import REPO, Table, format_table
 
 BEADS = 20_000

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel, QProgressBar, QPushButton
 from annotator.alignment.beads import AlignedBead
 from annotator.alignment.pair_alignment import layer_sentences
 from annotator.commands import Command
-from annotator.commands_alignment import (
+from annotator.commands.alignment import (
     ConfirmUpTo,
     InsertEmptySide,
     MergeBeads,
@@ -24,7 +24,7 @@ from annotator.commands_alignment import (
     SplitBead,
     SplitSentence,
 )
-from annotator.commands_realign import ApplyAlignment
+from annotator.commands.realign import ApplyAlignment
 from annotator.layers import BeadRow, alignment, bead_counts, bead_rows, next_bead_row
 from annotator.model import BeadStatus, Layer, Side
 from ui.actions import Actions

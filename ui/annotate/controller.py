@@ -12,9 +12,8 @@ from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTreeWidget, QTreeWi
 from sqlalchemy import select
 
 from annotator.alignment.pair_alignment import linked_names
-from annotator.arabic import snap_selection
 from annotator.commands import Batch, Command
-from annotator.commands_entities import (
+from annotator.commands.entities import (
     ChangeLabel,
     DeleteMention,
     LinkMentions,
@@ -24,9 +23,10 @@ from annotator.commands_entities import (
     TagMention,
     Unlink,
 )
-from annotator.matching import find_occurrences
 from annotator.model import DocumentPair, Link, Mention, Side
 from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
+from annotator.text.arabic import snap_selection
+from annotator.text.matching import find_occurrences
 from ui.actions import Actions
 from ui.pair_view import Highlight
 

@@ -21,7 +21,7 @@ def _rebuild(autoincrement: bool) -> None:
     if op.get_bind().dialect.name != "sqlite":
         return  # other databases draw ids from sequences, which never go back
     for table in TABLES:
-        # The rebuild copies every row; annotator.migrate runs it with foreign keys off, so
+        # The rebuild copies every row; annotator.store.migrate runs it with foreign keys off, so
         # dropping the old table cascades nothing, and checks the references afterwards.
         with op.batch_alter_table(
             table, recreate="always", table_kwargs={"sqlite_autoincrement": autoincrement}

@@ -10,7 +10,7 @@ Rules: ``.``, ``!``, ``?``, ``؟``, ``…`` (and CJK stops) end a sentence when 
 after any closing quotes, brackets or bidi marks; ``،`` and ``؛`` never do. After ``?`` or ``!`` a
 lowercase word continues the sentence ("Why?" he asked). A period after an ordinary word ends the
 sentence even before a lowercase word; after a known abbreviation, an initial or a number the next
-word decides (see :mod:`annotator.segmentation_rules`). Paragraphs are never crossed.
+word decides (see :mod:`annotator.text.segmentation_rules`). Paragraphs are never crossed.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import unicodedata
 from bisect import bisect_right
 from collections.abc import Sequence
 
-from annotator.segmentation_rules import RULES, RuleSet, rules_for
+from annotator.text.segmentation_rules import RULES, RuleSet, rules_for
 
 Span = tuple[int, int]
 

@@ -7,7 +7,7 @@ the score judged other sentences); statuses stay, except that a merged bead is c
 both parts were. Entity mentions are on the text, not on sentences: nothing here touches them,
 and a sentence split inside a mention is refused. Every step ends with a partition check of the
 rows it touched and their neighbours (see `_check_edit`), which, on a layer that was valid, proves
-what `annotator.invariants.check_layer_alignment` checks, at a cost independent of layer size.
+what `annotator.store.invariants.check_layer_alignment` checks, at a cost independent of layer size.
 """
 
 from __future__ import annotations

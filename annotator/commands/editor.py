@@ -3,7 +3,7 @@
 A command's `do()` applies a change inside the caller's transaction and returns a `Changes`
 record; `undo()` reverts it. Redo calls `do()` again, which re-creates rows with the ids the
 first run gave them, so commands further up the history keep pointing at the right rows.
-Entity commands (tag, link, ...) are in `annotator.commands_entities`.
+Entity commands (tag, link, ...) are in `annotator.commands.entities`.
 """
 
 from __future__ import annotations

@@ -11,10 +11,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 
-from annotator.db import is_sqlite
 from annotator.errors import StoreError
+from annotator.store.engine import is_sqlite
 
-MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+MIGRATIONS_DIR = Path(__file__).parent.parent / "migrations"
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 """Whole-word, clitic-aware occurrences of a surface in a text, and canonical numbers.
 
-Matching runs on search keys (:func:`annotator.arabic.normalize_for_matching`) and returns exact
-offsets into the original text. "Apply to all occurrences" must not match inside other words
+Matching runs on search keys (:func:`annotator.text.arabic.normalize_for_matching`) and returns
+exact offsets into the original text. "Apply to all occurrences" must not match inside other words
 (Recogito #663): an occurrence is kept only when no letter or digit touches it on either side,
 except, in Arabic, a sequence of proclitics before it (وإسرائيل gives إسرائيل), so إسرائيلية and
 الإسرائيلية never match إسرائيل. Not found: a surface with the article after ل, where the alef
@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Collection
 from typing import Final
 
-from annotator.arabic import (
+from annotator.text.arabic import (
     DEFAULT_PROCLITICS,
     NUMBER_JOINERS,
     is_arabic_language,

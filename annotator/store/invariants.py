@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 
 from annotator.errors import IntegrityError
 from annotator.model import Bead, Document, Layer, Link, Mention, Segment, Side
-from annotator.textfile import has_presentation_forms
+from annotator.text.textfile import has_presentation_forms
 
 _installed = False
 

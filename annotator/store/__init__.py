@@ -11,10 +11,10 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from annotator import invariants
-from annotator.db import create_store_engine, resolve_location, writer
 from annotator.errors import StoreError
-from annotator.migrate import MigrationResult, upgrade_store
+from annotator.store import invariants
+from annotator.store.engine import create_store_engine, resolve_location, writer
+from annotator.store.migrate import MigrationResult, upgrade_store
 
 
 class Store:
