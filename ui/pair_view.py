@@ -24,6 +24,7 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPalette,
+    QPen,
     QResizeEvent,
     QTextCharFormat,
     QTextLayout,
@@ -58,6 +59,7 @@ class Highlight:
     background: QColor
     underline: QColor | None = None
     key: object = None
+    outline: QColor | None = None  # a box around the glyphs: the active mention
 
 
 @dataclass
@@ -160,6 +162,7 @@ class PairView(QAbstractScrollArea):
 
     selection_changed = Signal()
     highlight_clicked = Signal(object)
+    text_clicked = Signal()  # a left click on the text that hit no highlight
 
     def __init__(
         self, model: PairRowsModel, parent: QWidget | None = None, point_size: int = 13
@@ -361,11 +364,34 @@ class PairView(QAbstractScrollArea):
             label,
         )
         painter.setPen(palette.color(QPalette.ColorRole.Text))
-        block.layout.draw(
-            painter,
-            QPointF(self._text_x(side), y + block.top),
-            self._format_ranges(side, block, palette),
-        )
+        origin = QPointF(self._text_x(side), y + block.top)
+        block.layout.draw(painter, origin, self._format_ranges(side, block, palette))
+        self._paint_outlines(painter, side, block, origin)
+
+    def _paint_outlines(
+        self, painter: QPainter, side: Side, block: SentenceBlock, origin: QPointF
+    ) -> None:
+        """Box the glyphs of every outlined highlight, line by line."""
+        start, end = block.ref.start, block.ref.end
+        for h in self.highlights:
+            if h.outline is None or h.side is not side or h.start >= end or h.end <= start:
+                continue
+            lo = block.units.to_utf16(max(h.start, start) - start)
+            hi = block.units.to_utf16(min(h.end, end) - start)
+            painter.setPen(QPen(h.outline, 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for k in range(block.layout.lineCount()):
+                line = block.layout.lineAt(k)
+                first = max(lo, line.textStart())
+                last = min(hi, line.textStart() + line.textLength())
+                if first >= last:
+                    continue
+                xs = [line.cursorToX(unit)[0] for unit in range(first, last + 1)]
+                left, right = min(xs), max(xs)
+                painter.drawRect(
+                    QRectF(origin.x() + left - 1, origin.y() + line.y(), right - left + 2,
+                           line.height())
+                )  # fmt: skip
 
     def _format_ranges(
         self, side: Side, block: SentenceBlock, palette: QPalette
@@ -495,6 +521,8 @@ class PairView(QAbstractScrollArea):
             self._anchor = self.caret
         if clicked is not None:
             self.highlight_clicked.emit(clicked)
+        else:
+            self.text_clicked.emit()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is None or not event.buttons() & Qt.MouseButton.LeftButton:

@@ -151,6 +151,7 @@ class EntityController(QObject):
         view = self.window.view
         assert view is not None
         view.highlight_clicked.connect(self._highlight_clicked)
+        view.text_clicked.connect(self.deactivate)
         view.selection_changed.connect(self._selection_changed)
         view.installEventFilter(self)
 
@@ -206,11 +207,17 @@ class EntityController(QObject):
         assert view is not None
         marks = []
         for m in self.mentions.values():
-            underline = self._link_colour(m.id)
-            if m.id == self.active_mention:
-                underline = QColor("#000000")
+            outline = QColor("#000000") if m.id == self.active_mention else None
             marks.append(
-                Highlight(m.side, m.start, m.end, self._colour(m.label), underline, key=m.id)
+                Highlight(
+                    m.side,
+                    m.start,
+                    m.end,
+                    self._colour(m.label),
+                    self._link_colour(m.id),
+                    key=m.id,
+                    outline=outline,
+                )
             )
         for s in self.suggestions:
             side = (
@@ -314,11 +321,27 @@ class EntityController(QObject):
         return super().eventFilter(watched, event)
 
     def _apply_label(self, label: str, exact: bool = False) -> None:
+        """Tag the selection, else relabel the outlined mention, else say why nothing happened."""
         view = self.window.view
         if view is not None and view.selection is not None:
             self.tag_selection(label, exact=exact)
-        elif self.active_mention is not None:
-            self.window.run(ChangeLabel(self.active_mention, label))
+            return
+        mention = self.mentions.get(self.active_mention) if self.active_mention else None
+        if mention is None:
+            self._status(f"nothing selected: select text or click a mention to give it {label}")
+            return
+        if mention.label == label:
+            self._status(f"“{mention.surface}” is already {label}", 5000)
+            return
+        if self.window.run(ChangeLabel(mention.id, label)) is not None:
+            self._status(f"relabelled “{mention.surface}” {mention.label} → {label}", 8000)
+
+    def deactivate(self) -> None:
+        """Drop the active mention (a click on plain text): label keys no longer reach it."""
+        if self.active_mention is not None:
+            self.active_mention = None
+            self.link_from = None
+            self.paint_highlights()
 
     def _label_activated(self, item: QListWidgetItem) -> None:
         self._apply_label(str(item.data(Qt.ItemDataRole.UserRole)))
