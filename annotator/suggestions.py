@@ -115,6 +115,7 @@ class Suggestion:
     label: str
     reason: str
     score: float
+    mention_id: int | None = None  # an existing mention of the span: link it instead of tagging
 
 
 @dataclass(frozen=True)

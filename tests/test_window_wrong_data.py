@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from annotator.store import Store
-from tests.test_window import EN, mentions, settings, span, tag, window  # noqa: F401
+from tests.test_window import AR, EN, links, mentions, settings, span, tag, window  # noqa: F401
 from tests.ui_helpers import show_range
 from ui.main_window import MainWindow
 
@@ -54,3 +56,50 @@ def test_relabelling_acts_on_the_clicked_mention_and_says_so(
     qtbot.keyClick(window.view, "n")
     assert mentions(store, window.layer_id)[0][3] == "NUM"
     assert "relabelled “Thursday” DATE → NUM" in window.statusBar().currentMessage()
+
+
+def test_a_suggestion_never_nests_a_duplicate_inside_a_tagged_name(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+) -> None:
+    tag(qtbot, window, AR, "لويد أوستن", "p")
+    tag(qtbot, window, EN, "Austin", "p", modifier=Qt.KeyboardModifier.AltModifier, nth=1)
+    suggested = [(s.surface, s.mention_id) for s in window.entities.suggestions]
+    assert suggested and suggested[0][0] == "لويد أوستن" and suggested[0][1] is not None
+    qtbot.keyClick(window.view, Qt.Key.Key_Return)
+    assert [m[4] for m in mentions(store, window.layer_id)] == ["Austin", "لويد أوستن"]
+    assert links(store, window.layer_id) == [("Austin", "لويد أوستن")]
+
+
+def test_tagging_inside_a_same_label_mention_asks_first(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    asked: list[str] = []
+
+    def answer(button: QMessageBox.StandardButton) -> object:
+        def question(_parent: object, _title: str, text: str, *_: object) -> object:
+            asked.append(text)
+            return button
+
+        return question
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.No))
+    tag(qtbot, window, EN, "Austin", "p", modifier=Qt.KeyboardModifier.AltModifier, nth=1)
+    assert asked and "“Lloyd Austin”" in asked[0]
+    assert [m[4] for m in mentions(store, window.layer_id)] == ["Lloyd Austin"]
+    assert "not tagged" in window.statusBar().currentMessage()
+    tag(qtbot, window, EN, "Austin", "g", modifier=Qt.KeyboardModifier.AltModifier, nth=1)
+    assert len(asked) == 1  # another label nests without a question
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    tag(qtbot, window, EN, "Lloyd", "p", modifier=Qt.KeyboardModifier.AltModifier)
+    assert len(asked) == 2
+    assert sorted(m[4] for m in mentions(store, window.layer_id)) == [
+        "Austin",
+        "Lloyd",
+        "Lloyd Austin",
+    ]

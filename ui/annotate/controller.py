@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QTreeWidget, QTreeWidgetItem
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QTreeWidget,
+    QTreeWidgetItem,
+)
 from sqlalchemy import select
 
 from annotator.alignment.pair_alignment import linked_names
@@ -23,6 +29,7 @@ from annotator.commands.entities import (
     TagMention,
     Unlink,
 )
+from annotator.mention_overlap import MentionSpan, resolve_suggestions, same_label_overlaps
 from annotator.model import DocumentPair, Link, Mention, Side
 from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
 from annotator.text.arabic import snap_selection
@@ -281,6 +288,8 @@ class EntityController(QObject):
         if end <= start:
             self._status("nothing to tag in the selection", 5000)
             return None
+        if not self._confirm_overlap(side, start, end, label, text[start:end]):
+            return None
         changes = self.window.run(TagMention(side.value, start, end, label))
         if changes is None:
             return None
@@ -291,6 +300,30 @@ class EntityController(QObject):
             self._suggest(new[0])
             self.paint_highlights()
         return new[0] if new else None
+
+    def _spans(self, side: Side) -> list[MentionSpan]:
+        return [
+            MentionSpan(m.id, m.start, m.end, m.label, m.surface)
+            for m in self.mentions.values()
+            if m.side is side
+        ]
+
+    def _confirm_overlap(self, side: Side, start: int, end: int, label: str, surface: str) -> bool:
+        """Ask before a span nests in or overlaps a mention of the same label."""
+        hits = same_label_overlaps(self._spans(side), start, end, label)
+        if not hits or any((h.start, h.end) == (start, end) for h in hits):
+            return True  # nothing to ask, or an exact duplicate the core refuses with a reason
+        names = ", ".join(f"“{h.surface}”" for h in hits)
+        answer = QMessageBox.question(
+            self.window,
+            "Same label twice?",
+            f"“{surface}” overlaps {names}, which is {label} already. Tag it as a second "
+            f"{label} mention anyway?",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            self._status(f"not tagged: “{surface}” overlaps {names} ({label})", 8000)
+            return False
+        return True
 
     def _label_for_key(self, text: str) -> str | None:
         for name, label in self.schema.items():
@@ -462,7 +495,6 @@ class EntityController(QObject):
         if window is None:
             return
         other = other_side(mention.side)
-        taken = {(m.start, m.end) for m in self.mentions.values() if m.side is other}
         languages = self.window.languages
         found = suggest_counterparts(
             mention.surface,
@@ -473,7 +505,15 @@ class EntityController(QObject):
             window,
             self._known_links(),
         )
-        self.suggestions = [s for s in found if (s.start, s.end) not in taken][:3]
+        spans = self._spans(other)
+        linked = {a + b - mention_id for a, b in self.links.values() if mention_id in (a, b)}
+        taken = {(m.start, m.end) for m in spans}
+        self.suggestions = [
+            s
+            for s in resolve_suggestions(found, spans)
+            if (s.mention_id is None and (s.start, s.end) not in taken)
+            or (s.mention_id is not None and s.mention_id not in linked)
+        ][:3]
         if self.suggestions:
             best = self.suggestions[0]
             self._status(f"Enter: link to “{best.surface}” ({best.reason}); Esc: dismiss")
@@ -486,6 +526,12 @@ class EntityController(QObject):
         best = self.suggestions[0]
         other = other_side(mention.side)
         self.suggestions = []
+        if best.mention_id is not None:  # already tagged: link the two, tag nothing
+            pair = (mention.id, best.mention_id)
+            source, target = pair if mention.side is Side.SOURCE else pair[::-1]
+            if self.window.run(LinkMentions(source, target)):
+                self._status(f"linked “{mention.surface}” ↔ “{best.surface}”", 5000)
+            return
         command = TagCounterpart(
             mention.id,
             other.value,
