@@ -15,7 +15,7 @@ from annotator.layers import replace_alignment, sentence_spans
 from annotator.model import AuditEvent, Layer, Link, Mention, Side
 from annotator.store import Store
 from tests.ui_helpers import drag
-from ui import app as app_module
+from ui import identity as app_module
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
@@ -330,7 +330,7 @@ def test_select_and_tag_from_the_keyboard_alone(
 
 def test_menus_are_not_repeated(window: MainWindow) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["Edit", "Alignment", "Go", "View"]
+    assert titles == ["File", "Edit", "Alignment", "Go", "View"]
 
 
 def test_nested_and_overlapping_mentions_are_all_drawn(

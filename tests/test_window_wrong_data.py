@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from annotator.model import Layer
 from annotator.store import Store
 from tests.test_window import AR, EN, links, mentions, settings, span, tag, window  # noqa: F401
 from tests.ui_helpers import show_range
+from ui import app as app_module
+from ui.identity import choose_identity
 from ui.main_window import MainWindow
+from ui.settings import Settings
+
+CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def _click_text(qtbot: QtBot, w: MainWindow, needle: str) -> None:
@@ -103,3 +111,44 @@ def test_tagging_inside_a_same_label_mention_asks_first(
         "Lloyd",
         "Lloyd Austin",
     ]
+
+
+def test_as_name_is_for_one_run_and_never_saved(tmp_path: Path) -> None:
+    saved = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    saved.annotator_name = "alice"
+    assert choose_identity("bob", saved, ask=lambda: "never asked") == "bob"
+    assert saved.annotator_name == "alice"  # a plain start is alice again
+    assert choose_identity(None, saved, ask=lambda: "never asked") == "alice"
+    fresh = Settings(QSettings(str(tmp_path / "f.ini"), QSettings.Format.IniFormat))
+    assert choose_identity("bob", fresh, ask=lambda: "never asked") == "bob"
+    assert fresh.annotator_name is None  # --as on a first start saves nothing either
+    assert choose_identity(None, fresh, ask=lambda: "layla") == "layla"
+    assert fresh.annotator_name == "layla"
+
+
+def test_no_name_at_first_start_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
+    shown: list[str] = []
+    monkeypatch.setattr(app_module, "choose_identity", lambda *a, **k: None)
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda _p, _t, text, *a: shown.append(text)
+    )
+    assert app_module.launch(db=None) == 0
+    assert shown and "No name was given" in shown[0] and "--as NAME" in shown[0]
+
+
+def test_switch_annotator_from_the_window(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    alice_layer = window.layer_id
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Bob", True))
+    qtbot.keyClick(window.view, Qt.Key.Key_U, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert "Bob" in window.windowTitle() and window.layer_id != alice_layer
+    assert window.settings.annotator_name == "Bob"  # an explicit switch is remembered
+    tag(qtbot, window, EN, "Thursday", "d")
+    with store.read() as session:
+        layer = session.get(Layer, window.layer_id)
+        assert layer is not None and layer.annotator.name == "Bob"
+    assert mentions(store, alice_layer) == []

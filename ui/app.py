@@ -4,28 +4,16 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from annotator.audit import command_line_actor
 from annotator.demo import ensure_demo_project
 from annotator.errors import AnnotatorError
 from annotator.store import Store
 from ui.fonts import FontError, register_bundled_fonts
+from ui.identity import NO_NAME, choose_identity
 from ui.main_window import MainWindow
 from ui.platform_check import xcb_problem
 from ui.settings import Settings
-
-
-def ask_identity() -> str | None:
-    """Ask on first start who is annotating; every action is recorded under that name."""
-    default = command_line_actor().replace(" (command line)", "")
-    name, ok = QInputDialog.getText(
-        None,
-        "Who are you?",
-        "Your name as an annotator (every change you make is recorded under it):",
-        text=default,
-    )
-    return name.strip() if ok and name.strip() else None
 
 
 def launch(db: str | None = None, pair_id: int | None = None, user: str | None = None) -> int:
@@ -42,10 +30,10 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
     except FontError as exc:
         QMessageBox.warning(None, "annotator", f"{exc}; Arabic may show as boxes")
     settings = Settings()
-    name = user or settings.annotator_name or ask_identity()
+    name = choose_identity(user, settings)
     if not name:
+        QMessageBox.information(None, "annotator: no name given", NO_NAME)
         return 0
-    settings.annotator_name = name
     try:
         store = Store.open(db)
         demo_pair = ensure_demo_project(store, name)

@@ -32,6 +32,7 @@ from ui.align.controller import AlignmentController
 from ui.annotate.controller import EntityController
 from ui.fonts import text_font, unsupported_characters
 from ui.help_overlay import HelpOverlay
+from ui.identity import ask_identity
 from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
 from ui.settings import Settings
@@ -68,8 +69,9 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.placeholder)
         self.help = HelpOverlay(self)
         actions = Actions(self, self.help)
-        for title in ("Edit", "Alignment", "Go", "View"):  # the menu bar's order
+        for title in ("File", "Edit", "Alignment", "Go", "View"):  # the menu bar's order
             actions.menu(title)
+        self._file_menu(actions)
         self._edit_menu(actions)
         self.entities = EntityController(self, actions)
         self._dock("Labels", self.entities.labels, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -91,6 +93,10 @@ class MainWindow(QMainWindow):
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
         return dock
+
+    def _file_menu(self, actions: Actions) -> None:
+        actions.add("Switch annotator…", "Ctrl+Shift+U", self.ask_switch_annotator, "File")
+        actions.add("Quit", QKeySequence.StandardKey.Quit, self.close, "File")
 
     def _edit_menu(self, actions: Actions) -> None:
         undo_action = self.undo_stack.createUndoAction(self, "Undo")
@@ -132,6 +138,28 @@ class MainWindow(QMainWindow):
         self.help.add("Shift+arrows, Ctrl+Shift+arrows", "Select by character, by word")
         self.help.add("Tab", "Switch between the source and target pane")
         self.help.add("Escape", "Drop the selection, suggestion or link in progress")
+
+    # --- who annotates
+
+    def ask_switch_annotator(self) -> None:
+        """Ask for another annotator name, remember it, and reopen the pair in that layer."""
+        name = ask_identity(self, self.annotator_name)
+        if name is None or name == self.annotator_name:
+            return
+        self.switch_annotator(name)
+        self.settings.annotator_name = name
+
+    def switch_annotator(self, name: str) -> None:
+        """Work as `name` from now on: the title, the audit trail and the layer follow."""
+        with self.store.write() as session:
+            self.annotator_id = get_or_create_annotator(session, name).id
+        self.annotator_name = name
+        self.setWindowTitle(f"annotator — {name} — {self.store.describe()}")
+        if self.pair_id is not None:
+            self.open_pair(self.pair_id)
+        else:
+            self.reload_navigator()
+        self.statusBar().showMessage(f"now annotating as {name}", 8000)
 
     # --- navigator
 
