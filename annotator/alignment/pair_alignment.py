@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead
 from annotator.alignment.embedding_cache import EmbeddingCache
 from annotator.alignment.engine import EngineName, align
 from annotator.layers import sentence_spans
-from annotator.model import DocumentPair, Layer, Link, Mention, Side
+from annotator.model import DocumentPair, Layer, LayerKind, LayerStatus, Link, Mention, Side
 from annotator.text.segmentation import paragraph_numbers
 
 
@@ -29,8 +29,25 @@ class LayerSentences:
     known_names: Sequence[tuple[str, str]]
 
 
-def linked_names(session: Session, pair: DocumentPair) -> list[tuple[str, str]]:
-    """Return the (source, target) surfaces linked anywhere in the pair's project."""
+def visible_layers(layer: Layer) -> ColumnElement[bool]:
+    """Return the condition on Layer rows whose links may inform work in `layer`.
+
+    An annotator sees their own layers, the automatic layers and adjudicated gold: never
+    another annotator's links, which would break the independence agreement figures rest on.
+    """
+    shared = or_(
+        Layer.kind == LayerKind.AUTOMATIC.value,
+        and_(Layer.kind == LayerKind.GOLD.value, Layer.status == LayerStatus.ADJUDICATED.value),
+    )
+    if layer.kind == LayerKind.ANNOTATOR.value and layer.annotator_id is not None:
+        return or_(shared, Layer.annotator_id == layer.annotator_id)
+    if layer.kind == LayerKind.GOLD.value:
+        return or_(shared, Layer.kind == LayerKind.GOLD.value)
+    return shared
+
+
+def linked_names(session: Session, layer: Layer) -> list[tuple[str, str]]:
+    """Return the (source, target) surfaces linked in the project's layers `layer` may see."""
     source, target = Mention.__table__.alias("s"), Mention.__table__.alias("t")
     rows = session.execute(
         select(source.c.surface, target.c.surface)
@@ -39,7 +56,7 @@ def linked_names(session: Session, pair: DocumentPair) -> list[tuple[str, str]]:
         .join(target, target.c.id == Link.target_mention_id)
         .join(Layer, Layer.id == Link.layer_id)
         .join(DocumentPair, DocumentPair.id == Layer.pair_id)
-        .where(DocumentPair.project_id == pair.project_id)
+        .where(DocumentPair.project_id == layer.pair.project_id, visible_layers(layer))
         .distinct()
     ).all()
     return [(a, b) for a, b in rows]
@@ -57,7 +74,7 @@ def layer_sentences(session: Session, layer: Layer) -> LayerSentences:
         pair.target.language,
         paragraph_numbers(texts[Side.SOURCE], spans[Side.SOURCE]),
         paragraph_numbers(texts[Side.TARGET], spans[Side.TARGET]),
-        linked_names(session, pair),
+        linked_names(session, layer),
     )
 
 

@@ -30,7 +30,7 @@ from annotator.commands.entities import (
     Unlink,
 )
 from annotator.mention_overlap import MentionSpan, resolve_suggestions, same_label_overlaps
-from annotator.model import DocumentPair, Link, Mention, Side
+from annotator.model import Layer, Link, Mention, Side
 from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
 from annotator.text.arabic import snap_selection
 from annotator.text.matching import find_occurrences
@@ -478,12 +478,12 @@ class EntityController(QObject):
         return (others[0].start, others[-1].end) if others else None
 
     def _known_links(self) -> dict[str, set[str]]:
-        if self.window.pair_id is None:
+        if self.window.layer_id is None:
             return {}
         with self.window.store.read() as session:
-            pair = session.get(DocumentPair, self.window.pair_id)
-            assert pair is not None
-            return build_known_links(linked_names(session, pair))
+            layer = session.get(Layer, self.window.layer_id)
+            assert layer is not None
+            return build_known_links(linked_names(session, layer))
 
     def _suggest(self, mention_id: int) -> None:
         mention = self.mentions.get(mention_id)
