@@ -92,9 +92,26 @@ def test_segment_a_stored_pair_presegmented(
     seeded: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, _ = run(capsys, "--db", seeded, "segment", "--pair", "1", "--presegmented")
-    assert code == 0 and "10 source and 8 target sentences" in out
+    assert code == 0 and "source 13 → 10, target 9 → 8 sentences" in out
     code, out, _ = run(capsys, "--db", seeded, "list", "news", "--json")
     assert json.loads(out)["pairs"][0]["layers"][0]["sentences"] == [10, 8]
+
+
+def test_segment_keeps_a_presegmented_pair_as_given(
+    tmp_path: Path, db: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A pair of one sentence per line stays so; rules only when asked, and the change shown."""
+    en, ar = tmp_path / "lines.en", tmp_path / "lines.ar"
+    en.write_text("Dr. Smith arrived. He spoke\nto the press.\n", "utf-8")
+    ar.write_text("وصل الدكتور سميث.\nوتحدث إلى الصحافة.\n", "utf-8")
+    assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
+    assert run(capsys, "--db", db, "import", en, ar, "--presegmented")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "segment", "--pair", "1")
+    assert code == 0 and "segmentation unchanged (one sentence per line: 2 source" in out
+    code, out, _ = run(capsys, "--db", db, "list", "news", "--json")
+    assert json.loads(out)["pairs"][0]["layers"][0]["sentences"] == [2, 2]
+    code, out, _ = run(capsys, "--db", db, "segment", "--pair", "1", "--rules")
+    assert code == 0 and "re-segmented by sentence rules: source 2 → 3" in out
 
 
 def test_errors_are_one_line_with_exit_codes(

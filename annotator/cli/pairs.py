@@ -193,11 +193,21 @@ def segment(
     pair_id: Annotated[
         int | None,
         typer.Option(
-            "--pair", help="Re-segment this stored pair's automatic layer (and re-align it)."
+            "--pair",
+            help="Re-segment this stored pair's automatic layer (and re-align it), keeping "
+            "the kind of segmentation it has unless --rules or --presegmented is given.",
         ),
     ] = None,
     presegmented: Annotated[
         bool, typer.Option("--presegmented", help="Take each line as a sentence.")
+    ] = False,
+    rules: Annotated[
+        bool,
+        typer.Option(
+            "--rules",
+            help="With --pair: split by sentence rules even if the pair was imported "
+            "one sentence per line (default: keep the kind of segmentation it has).",
+        ),
     ] = False,
     offsets: Annotated[
         bool,
@@ -207,10 +217,7 @@ def segment(
     ] = False,
 ) -> None:
     """Split a file into sentences (printed), or re-segment a stored pair's automatic layer."""
-    from annotator.audit import record
-    from annotator.importing import propose_alignment
-    from annotator.layers import automatic_layer, replace_segmentation
-    from annotator.model import Side
+    from annotator.resegment import Mode, resegment_pair
     from annotator.text.segmentation import sentences_of
     from annotator.text.textfile import read_text_file
 
@@ -225,29 +232,11 @@ def segment(
             sentence = text[s:e].replace("\n", " ")
             print(f"{s}\t{e}\t{sentence}" if offsets else sentence)
         return
+    if presegmented and rules:
+        raise InputError("give --presegmented or --rules, not both")
     store = open_store()
     with store.write() as session:
         pair = get_pair(session, pair_id)  # type: ignore[arg-type]
-        project = pair.project
-        layer = automatic_layer(session, pair)
-        counts = []
-        for side, lang_ in ((Side.SOURCE, project.source_lang), (Side.TARGET, project.target_lang)):
-            text = pair.document(side).text
-            spans = sentences_of(text, lang_, presegmented)
-            replace_segmentation(session, layer, side, spans)
-            counts.append(len(spans))
-        propose_alignment(session, layer)
-        record(
-            session,
-            actor(),
-            "resegment",
-            project_id=project.id,
-            pair_id=pair.id,
-            layer_id=layer.id,
-            sentences=counts,
-            presegmented=presegmented,
-        )
-    print(
-        f"pair {pair_id}: {counts[0]} source and {counts[1]} target sentences "
-        "in the automatic layer"
-    )
+        mode: Mode = "lines" if presegmented else "rules" if rules else "keep"
+        report = resegment_pair(session, pair, mode, actor())
+    print(report.describe(pair_id))  # type: ignore[arg-type]
