@@ -70,12 +70,24 @@ def test_show_visual_and_logical(seeded: str, capsys: pytest.CaptureFixture[str]
     code, logical, _ = run(capsys, "--db", seeded, "show", "1", "--logical", "--width", "220")
     assert code == 0
     assert "Lloyd Austin" in logical and "لويد أوستن" in logical  # stored order, unshaped
-    code, visual, _ = run(capsys, "--db", seeded, "show", "1", "--width", "220")
+    code, visual, _ = run(capsys, "--db", seeded, "show", "1", "--visual", "--width", "220")
     assert code == 0
     assert "لويد أوستن" not in visual  # reordered and shaped for a terminal without bidi
     assert "1701" in visual  # digits keep their left-to-right order inside the Arabic
     assert "Lloyd Austin" in visual
     assert has_presentation_forms(visual) and not has_presentation_forms(logical)
+
+
+def test_show_into_a_pipe_writes_logical_text(seeded: str) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "annotator", "--db", seeded, "show", "1", "--width", "220"],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=REPO,
+    )
+    assert "لويد أوستن" in result.stdout  # stored order: grep and files find the text
+    assert not has_presentation_forms(result.stdout)
 
 
 def test_segment_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, cast
 
@@ -122,16 +123,17 @@ def show(
         str, typer.Option("--layer", help="automatic, gold, an annotator's name, or a layer id.")
     ] = "automatic",
     logical: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--logical/--visual",
-            help="--visual (default) shapes Arabic and reorders each line for terminals that "
-            "do NOT "
-            "do bidi themselves (xterm, most IDE consoles, Windows Terminal). --logical prints "
-            "text in stored (logical) order for terminals that DO bidi (GNOME Terminal/VTE with "
-            "bidi on, Konsole, mlterm) and for pipes.",
+            help="--visual (the default on a terminal) shapes Arabic and reorders each line for "
+            "terminals that do NOT do bidi themselves (xterm, most IDE consoles, Windows "
+            "Terminal). --logical (the default into a pipe or file, whose reader does its own "
+            "bidi) prints text in stored (logical) order, for terminals that DO bidi (GNOME "
+            "Terminal/VTE with bidi on, Konsole, mlterm).",
+            show_default=False,
         ),
-    ] = False,
+    ] = None,
     width: Annotated[
         int | None, typer.Option(help="Total width in columns (default: the terminal's).")
     ] = None,
@@ -176,6 +178,8 @@ def show(
         )
         heading = f"pair {pair_id} {pair.name!r}, layer {layer.owner_label}"
     total = width or shutil.get_terminal_size((120, 24)).columns
+    if logical is None:  # presentation forms belong on a screen, never in a pipe or file
+        logical = not sys.stdout.isatty()
     lines = render_side_by_side(rows, left, right, total, "logical" if logical else "visual")
     print(heading)
     for line in lines:
