@@ -10,11 +10,13 @@ from hypothesis import strategies as st
 from annotator.errors import InputError
 from annotator.text.arabic import (
     DEFAULT_PROCLITICS,
+    balance_and_signs,
     is_arabic_language,
     key_of,
     normalize_for_matching,
     proclitic_prefixes,
     snap_selection,
+    trim_whitespace,
 )
 from tests.conftest import SEED_AR, SEED_EN
 
@@ -314,3 +316,31 @@ def test_only_the_configured_proclitics_go() -> None:
 def test_other_languages_get_whole_words_only() -> None:
     assert _snap(AR, "وإسرائيل", "fa") == "وإسرائيل"
     assert _snap(AR, "وإسرائيل", "ar-Latn") == "وإسرائيل"
+
+
+@pytest.mark.parametrize(
+    "text,start,end,expected",
+    [
+        ("Xword (ABC) x", 0, 10, "Xword (ABC)"),  # the closer right after: kept as a pair
+        ("Xword (ABC x", 0, 10, "Xword"),  # no closer: the opener goes with what it opens
+        ("say «yes» now", 4, 8, "«yes»"),
+        ("a ABC) b", 2, 8, "b"),  # a closer without its opener goes with what it closes
+        ('he said "no" then', 8, 11, '"no"'),
+        ("rose 15% today", 5, 7, "15%"),
+        ("cost $300 now", 6, 9, "$300"),
+        ("بلغ ٣٠٪ اليوم", 4, 6, "٣٠٪"),
+        ("from €12 on", 6, 8, "€12"),
+    ],
+)
+def test_brackets_pair_and_numbers_keep_their_signs(
+    text: str, start: int, end: int, expected: str
+) -> None:
+    a, b = balance_and_signs(text, start, end)
+    assert text[a:b] == expected
+
+
+def test_trim_whitespace_only_trims_the_edges() -> None:
+    text = " بيروت اليوم "
+    a, b = trim_whitespace(text, 0, len(text))
+    assert text[a:b] == "بيروت اليوم"
+    assert trim_whitespace("   ", 0, 3)[0] == trim_whitespace("   ", 0, 3)[1]

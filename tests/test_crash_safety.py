@@ -24,13 +24,18 @@ WRITER = r"""
 import sys
 from annotator.commands import Editor
 from annotator.commands.entities import TagMention
+from annotator.model import Layer
 from annotator.store import Store
 store = Store.open(sys.argv[1])
 editor = Editor(store, int(sys.argv[2]), "Alice")
+with store.read() as session:
+    text = session.get(Layer, int(sys.argv[2])).pair.source.text
 n = int(sys.argv[3])
 while True:
-    editor.execute(TagMention("source", n % 2000, n % 2000 + 1 + n // 2000, "MISC"))
-    print(n, flush=True)  # the action 'showed on screen' only after its commit returned
+    start, end = n % 2000, n % 2000 + 1 + n // 2000
+    if not (text[start].isspace() or text[end - 1].isspace()):  # mentions never have edge spaces
+        editor.execute(TagMention("source", start, end, "MISC"))
+        print(n, flush=True)  # the action 'showed on screen' only after its commit returned
     n += 1
 """
 

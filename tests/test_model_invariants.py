@@ -76,6 +76,22 @@ def test_mention_surface_must_match_text(store: Store, seed_pair_id: int) -> Non
         session.flush()
 
 
+def test_a_mention_never_starts_or_ends_with_whitespace(store: Store, seed_pair_id: int) -> None:
+    for word in ("لويد أوستن ", " Lloyd"):
+        side = Side.TARGET if word.strip()[0] == "ل" else Side.SOURCE
+        with pytest.raises(IntegrityError, match="whitespace"), store.write() as session:
+            layer = automatic_layer(session, session.get(DocumentPair, seed_pair_id))
+            _mention(session, layer, side, word)
+    with store.write() as session:  # the same name without the space is fine
+        layer = automatic_layer(session, session.get(DocumentPair, seed_pair_id))
+        m = _mention(session, layer, Side.TARGET, "لويد أوستن")
+        m.end += 1  # moving an edge onto the space is refused too
+        m.surface = layer.pair.target.text[m.start : m.end]
+        with pytest.raises(IntegrityError, match="whitespace"):
+            session.flush()
+        session.rollback()
+
+
 @pytest.mark.parametrize("start,end", [(-1, 3), (5, 5), (7, 3), (0, 10_000)])
 def test_ranges_outside_the_text_are_refused(
     store: Store, seed_pair_id: int, start: int, end: int

@@ -91,6 +91,14 @@ def _check_range(kind: str, start: int, end: int, text: str) -> None:
         )
 
 
+def _span_changed(mention: Mention, is_new: bool) -> bool:
+    """Whether a mention is new or its range moved (older rows are not refused on relabel)."""
+    if is_new:
+        return True
+    state = sa_inspect(mention)
+    return bool(state.attrs.start.history.has_changes() or state.attrs.end.history.has_changes())
+
+
 def check_flush(session: Session, _flush_context: UOWTransaction, _instances: Any) -> None:
     """Validate every new or changed document, segment, mention and link before it is written."""
     texts = _Texts(session)
@@ -110,6 +118,10 @@ def check_flush(session: Session, _flush_context: UOWTransaction, _instances: An
                     raise IntegrityError(
                         f"mention surface {obj.surface!r} does not match the text "
                         f"{text[obj.start : obj.end]!r} at [{obj.start}, {obj.end})"
+                    )
+                if obj.surface != obj.surface.strip() and _span_changed(obj, is_new):
+                    raise IntegrityError(
+                        f"a mention never starts or ends with whitespace: {obj.surface!r}"
                     )
                 labels = {str(lab["name"]) for lab in layer.pair.project.label_schema["labels"]}
                 if obj.label not in labels:

@@ -225,6 +225,74 @@ def _word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+# Single quotes and apostrophes (’ ') are left out: Israel’s and States’ are possessives.
+_OPENERS = {"(": ")", "[": "]", "{": "}", "«": "»", "“": "”", "‹": "›"}
+_CLOSERS = {closer: opener for opener, closer in _OPENERS.items()}
+_SYMMETRIC_QUOTES = frozenset('"')
+_SIGNS_BEFORE_NUMBER = frozenset("$€£¥₪")
+_SIGNS_AFTER_NUMBER = frozenset("%٪‰")
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the span without whitespace at either end (a mention never has any)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _unbalanced(span: str) -> tuple[list[int], list[int]]:
+    """Return the offsets of openers with no closer after them and closers with no opener."""
+    open_stack: list[int] = []
+    orphans: list[int] = []
+    quotes: dict[str, list[int]] = {}
+    for k, char in enumerate(span):
+        if char in _OPENERS:
+            open_stack.append(k)
+        elif char in _CLOSERS:
+            if open_stack and span[open_stack[-1]] == _CLOSERS[char]:
+                open_stack.pop()
+            else:
+                orphans.append(k)
+        elif char in _SYMMETRIC_QUOTES:
+            quotes.setdefault(char, []).append(k)
+    odd = [positions[-1] for positions in quotes.values() if len(positions) % 2]
+    return sorted(open_stack + odd), orphans
+
+
+def balance_and_signs(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the span with its brackets and quotes paired and a number's signs kept.
+
+    An opener whose closer lies right after the span takes the closer in ("(ABC" → "(ABC)");
+    a closer whose opener lies right before it takes the opener in. A pair that cannot be
+    completed is dropped with what it encloses ("Xword (ABC" without a closer → "Xword").
+    Currency signs before digits and percent signs after them stay with the number.
+    """
+    if start < end and text[start].isdigit() and text[start - 1 : start] in _SIGNS_BEFORE_NUMBER:
+        start -= 1
+    if start < end and text[end - 1].isdigit() and text[end : end + 1] in _SIGNS_AFTER_NUMBER:
+        end += 1
+    for _ in range(4):  # each round fixes one edge; nesting deeper than that is not a name
+        openers, closers = _unbalanced(text[start:end])
+        if not openers and not closers:
+            break
+        if openers and end < len(text) and _completes(text[end], text[start + openers[-1]]):
+            end += 1
+        elif closers and start > 0 and _completes(text[start + closers[0]], text[start - 1]):
+            start -= 1
+        elif openers:
+            start, end = trim_whitespace(text, start, start + openers[0])
+        else:
+            start, end = trim_whitespace(text, start + closers[-1] + 1, end)
+    return start, end
+
+
+def _completes(closer: str, opener: str) -> bool:
+    """Whether `closer` closes `opener` (a straight quote closes itself)."""
+    return _OPENERS.get(opener) == closer or (opener == closer and opener in _SYMMETRIC_QUOTES)
+
+
 def snap_selection(
     text: str,
     start: int,
@@ -245,8 +313,10 @@ def snap_selection(
     """
     _check_range(text, start, end)
     start, end = _word_bounds(text, start, end)
-    if start == end or not is_arabic_language(lang):
+    if start == end:
         return start, end
+    if not is_arabic_language(lang):
+        return balance_and_signs(text, start, end)
     conjunctions, inner = _split_proclitics(proclitics)
     start = _skip_bare_clitic(text, start, end, conjunctions, inner)
     first_end = start
@@ -254,12 +324,12 @@ def snap_selection(
         first_end += 1
     word_key, word_index = key_of(text[start:first_end])
     if not word_key:
-        return start, end
+        return balance_and_signs(text, start, end)
     known = frozenset(" ".join(key_of(name)[0].split()) for name in known_names)
     rest_key = " ".join(key_of(text[first_end:end])[0].split())
     clitics = _CliticContext(text, word_key, text[start:first_end], word_index, known, rest_key)
     strip = clitics.strip_length(conjunctions, inner, strip_article)
-    return (start + word_index[strip], end) if strip else (start, end)
+    return balance_and_signs(text, start + word_index[strip] if strip else start, end)
 
 
 def _skip_bare_clitic(

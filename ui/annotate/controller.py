@@ -32,7 +32,7 @@ from annotator.commands.entities import (
 from annotator.mention_overlap import MentionSpan, resolve_suggestions, same_label_overlaps
 from annotator.model import Layer, Link, Mention, Side
 from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
-from annotator.text.arabic import snap_selection
+from annotator.text.arabic import snap_selection, trim_whitespace
 from annotator.text.matching import find_occurrences
 from ui.actions import Actions
 from ui.pair_view import Highlight
@@ -274,7 +274,9 @@ class EntityController(QObject):
             return None
         side, start, end = view.selection
         text = view.model.texts[side]
-        if not exact:
+        if exact:
+            start, end = trim_whitespace(text, start, end)
+        else:
             known = {m.surface for m in self.mentions.values() if m.side is side}
             start, end = snap_selection(
                 text,
