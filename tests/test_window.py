@@ -245,19 +245,18 @@ def test_help_overlay_lists_the_shortcuts(window: MainWindow, qtbot: QtBot) -> N
     assert not window.help.isVisible()
 
 
-def test_missing_font_is_a_warning_not_boxes(
+def test_missing_font_is_one_notice_that_does_not_block(
     store: Store,
     project_id: int,
     qtbot: QtBot,
     settings: Settings,
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from annotator.importing import PairFiles, import_pairs
     from annotator.model import Project
 
     (tmp_path / "x.en.txt").write_text("Phoenician 𐤀𐤁𐤂 letters.", "utf-8")
-    (tmp_path / "x.ar.txt").write_text("حروف فينيقية.", "utf-8")
+    (tmp_path / "x.ar.txt").write_text("حروف فينيقية 𐤀.", "utf-8")
     with store.write() as session:
         project = session.get(Project, project_id)
         pair_id = import_pairs(
@@ -266,12 +265,18 @@ def test_missing_font_is_a_warning_not_boxes(
             [PairFiles("x", tmp_path / "x.en.txt", tmp_path / "x.ar.txt")],
             "tester",
         ).imported[0][0]
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text: warned.append(text))
-    w = MainWindow(store, "Alice", settings)
+    w = MainWindow(store, "Alice", settings)  # a modal dialog would fail this test (conftest)
     qtbot.addWidget(w)
+    w.show()
     w.open_pair(pair_id)
-    assert len(warned) == 1 and "𐤀" in warned[0]
+    notices = [box for box in w.findChildren(QMessageBox) if box.isVisible()]
+    assert len(notices) == 1 and notices[0] is w.font_notice  # one for both panes
+    assert w.font_notice.windowModality() == Qt.WindowModality.NonModal
+    text = w.font_notice.text()
+    assert "source text: 𐤀 𐤁 𐤂" in text and "target text: 𐤀" in text
+    qtbot.keyClick(w.view, "p", Qt.KeyboardModifier.AltModifier)  # the window still takes keys
+    w.open_pair(pair_id)  # opening again replaces the notice, never stacks them
+    assert len([box for box in w.findChildren(QMessageBox) if box.isVisible()]) == 1
 
 
 def test_a_stale_window_gets_a_conflict_not_a_lost_edit(

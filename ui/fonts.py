@@ -46,13 +46,20 @@ def text_font(point_size: int = DEFAULT_POINT_SIZE) -> QFont:
 
 
 def unsupported_characters(text: str, font: QFont, sample: int = 20_000) -> list[str]:
-    """Return the distinct characters of `text` (up to `sample`) that no font in the chain has."""
+    """Return the distinct characters of `text` (up to `sample`) that no installed font has.
+
+    The bundled chain is asked first; a character it lacks is looked up in every font of the
+    system, which Qt falls back to when it draws (an emoji usually comes from there).
+    """
     families = [*font.families(), QFont().defaultFamily()]
     metrics = [QFontMetrics(QFont(family)) for family in families]
-    missing: list[str] = []
+    lacking: list[str] = []
     for ch in sorted(set(text[:sample])):
         if ch.isspace() or not ch.isprintable() or unicodedata.category(ch) == "Cf":
             continue
         if not any(m.inFontUcs4(ord(ch)) for m in metrics):
-            missing.append(ch)
-    return missing
+            lacking.append(ch)
+    if not lacking:
+        return []
+    system = [QFontMetrics(QFont(family)) for family in QFontDatabase.families()]
+    return [ch for ch in lacking if not any(m.inFontUcs4(ord(ch)) for m in system)]

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.layer_id: int | None = None
         self.pair_id: int | None = None
         self.languages: dict[Side, str] = {}
+        self.font_notice: QMessageBox | None = None
 
         self.navigator = QTreeWidget()
         self.navigator.setHeaderLabels(["Projects and pairs", "Status"])
@@ -236,17 +237,28 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"{title} · your layer ({self.annotator_name})")
 
     def _warn_missing_fonts(self, model: PairRowsModel) -> None:
+        """Say once, without blocking the window, which characters no installed font has."""
         font = text_font(self.settings.point_size)
-        for side in Side:
-            missing = unsupported_characters(model.texts[side], font)
-            if missing:
-                shown = " ".join(missing[:8])
-                QMessageBox.warning(
-                    self,
-                    "Missing font",
-                    f"No installed font has these characters of the {side.value} text: {shown}. "
-                    "They may show as boxes; install a font for that script.",
-                )
+        found = {side: unsupported_characters(model.texts[side], font) for side in Side}
+        parts = [
+            f"{side.value} text: {' '.join(chars[:8])}" for side, chars in found.items() if chars
+        ]
+        if self.font_notice is not None:
+            self.font_notice.close()
+            self.font_notice = None
+        if not parts:
+            return
+        notice = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Missing font",
+            f"No installed font has these characters ({'; '.join(parts)}). They show as "
+            "boxes; install a font for that script and open the pair again.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        notice.setWindowModality(Qt.WindowModality.NonModal)
+        notice.show()
+        self.font_notice = notice
 
     # --- running commands
 
