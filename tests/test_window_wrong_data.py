@@ -152,3 +152,14 @@ def test_switch_annotator_from_the_window(
         layer = session.get(Layer, window.layer_id)
         assert layer is not None and layer.annotator.name == "Bob"
     assert mentions(store, alice_layer) == []
+
+
+def test_a_clitic_before_a_name_goes_when_the_translation_says_so(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+) -> None:
+    # لفرانس برس: no other sign in the Arabic that ل is a clitic; the English row says
+    # "Agence France-Presse", which sounds like فرانس برس and not like لفرانس برس.
+    tag(qtbot, window, AR, "لفرانس برس", "o")
+    assert [m[4] for m in mentions(store, window.layer_id)] == ["فرانس برس"]

@@ -11,7 +11,8 @@ applies:
 
 1. the rest equals a name already tagged (``known_names``) → strip;
 2. the whole word is in a small list of words that begin with a clitic letter (وزير, وزارة,
-   واشنطن, بالغ, والد…) → keep;
+   واشنطن, بالغ, والد…) → keep; so is a word the Arabic dictionary (:mod:`annotator.text.lexicon`)
+   knows whole but not without its first letter (وادي);
 3. the rest starts with hamza on alef (أ إ آ: وإسرائيل, لإيران), with the article ال and at least
    two more letters (والفلسطينيين), or repeats the clitic letter (ووزير, ببيروت; not لل, which is
    also ل + the article) → strip;
@@ -27,6 +28,9 @@ none cuts a letter off a word. لفرانس برس snaps right once فرانس �
 misses: a bare-alef word after و in texts that drop the hamza (واكد) unless the rest occurs
 elsewhere; an unlisted name shaped like و + verbal noun (واتفورد) loses its و; للبنان with
 ``strip_article`` becomes بنان unless لبنان occurs in the text.
+
+Names the text gives no sign of (لموسكو, لترامب) are settled by the aligned translation, in
+:mod:`annotator.snapping`, which the window uses.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from functools import lru_cache
 from typing import Final
 
 from annotator.errors import InputError
+from annotator.text.lexicon import is_word
 
 __all__ = [
     "ARABIC_LANGUAGES",
@@ -395,6 +400,8 @@ class _CliticContext:
             return True
         if clitic_lookalike(self.key):
             return False
+        if size == 1 and is_word(self.key) and not is_word(rest):
+            return False  # the dictionary knows the whole word (وادي): the letter is its own
         last = inner or conjunction
         if self.original[self.index[size]] in _HAMZA_ALEFS:
             return True

@@ -31,8 +31,9 @@ from annotator.commands.entities import (
 )
 from annotator.mention_overlap import MentionSpan, resolve_suggestions, same_label_overlaps
 from annotator.model import Layer, Link, Mention, Side
+from annotator.snapping import snap_with_translation
 from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
-from annotator.text.arabic import snap_selection, trim_whitespace
+from annotator.text.arabic import trim_whitespace
 from annotator.text.matching import find_occurrences
 from ui.actions import Actions
 from ui.pair_view import Highlight
@@ -278,11 +279,12 @@ class EntityController(QObject):
             start, end = trim_whitespace(text, start, end)
         else:
             known = {m.surface for m in self.mentions.values() if m.side is side}
-            start, end = snap_selection(
+            start, end = snap_with_translation(
                 text,
                 start,
                 end,
                 self.window.languages[side],
+                counterpart=self._aligned_text(side, start),
                 proclitics=self._proclitics(),
                 strip_article=bool(self.snapping.get("strip_article", False)),
                 known_names=known,
@@ -471,13 +473,25 @@ class EntityController(QObject):
                 self.window.run(Unlink(link_id))
 
     def _aligned_window(self, mention: MentionInfo) -> tuple[int, int] | None:
+        return self._aligned_range(mention.side, mention.start)
+
+    def _aligned_range(self, side: Side, offset: int) -> tuple[int, int] | None:
+        """Return the range of the other side's sentences in the row holding `offset`."""
         view = self.window.view
         assert view is not None
-        row = view.model.row_at(mention.side, mention.start)
+        row = view.model.row_at(side, offset)
         if row is None:
             return None
-        others = view.model.row(row).side(other_side(mention.side))
+        others = view.model.row(row).side(other_side(side))
         return (others[0].start, others[-1].end) if others else None
+
+    def _aligned_text(self, side: Side, offset: int) -> str:
+        """Return the text aligned with `offset` on the other side (empty if none)."""
+        found = self._aligned_range(side, offset)
+        view = self.window.view
+        if found is None or view is None:
+            return ""
+        return view.model.texts[other_side(side)][found[0] : found[1]]
 
     def _known_links(self) -> dict[str, set[str]]:
         if self.window.layer_id is None:
