@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
-from PySide6.QtWidgets import QInputDialog, QMessageBox
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Layer
@@ -19,6 +20,14 @@ from ui.main_window import MainWindow
 from ui.settings import Settings
 
 CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def type_text(widget: QWidget, text: str) -> None:
+    """Type text a key event per character (QTest's keyClicks only knows ASCII keys)."""
+    for char in text:
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            event = QKeyEvent(kind, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, char)
+            QApplication.sendEvent(widget, event)
 
 
 def _click_text(qtbot: QtBot, w: MainWindow, needle: str) -> None:
@@ -163,3 +172,35 @@ def test_a_clitic_before_a_name_goes_when_the_translation_says_so(
     # "Agence France-Presse", which sounds like فرانس برس and not like لفرانس برس.
     tag(qtbot, window, AR, "لفرانس برس", "o")
     assert [m[4] for m in mentions(store, window.layer_id)] == ["فرانس برس"]
+
+
+def test_find_go_to_row_and_the_ends_from_the_keyboard(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    view = window.view
+    assert view is not None
+    qtbot.keyClick(view, Qt.Key.Key_F, CTRL)
+    assert window.navigation.find_field.hasFocus()
+    type_text(window.navigation.find_field, "اوستن")  # typed without the hamza
+    text = view.model.texts[AR]
+    first = text.index("أوستن")
+    assert view.selection == (AR, first, first + len("أوستن"))
+    total = len(window.navigation.matches)
+    assert total >= 2 and window.navigation.found_label.text() == f"1 of {total}"
+    qtbot.keyClick(window.navigation.find_field, Qt.Key.Key_Return)
+    second = text.index("أوستن", first + 1)
+    assert view.selection == (AR, second, second + len("أوستن"))
+    shift = Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.navigation.find_field, Qt.Key.Key_Return, shift)
+    assert view.selection == (AR, first, first + len("أوستن"))
+    qtbot.keyClick(window.navigation.find_field, Qt.Key.Key_Escape)
+    assert view.hasFocus()
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *a, **k: (5, True))
+    qtbot.keyClick(view, Qt.Key.Key_G, CTRL)
+    assert view.caret is not None and view.model.row_at(*view.caret) == 4
+    qtbot.keyClick(view, Qt.Key.Key_End, CTRL)
+    assert view.model.row_at(*view.caret) == view.model.rowCount() - 1
+    qtbot.keyClick(view, Qt.Key.Key_Home, CTRL)
+    assert view.model.row_at(*view.caret) == 0

@@ -28,13 +28,23 @@ class Actions:
         return self.menus[title]
 
     def add(
-        self, text: str, keys: Keys | list[Keys], slot: Callable[[], object], menu: str
+        self,
+        text: str,
+        keys: Keys | list[Keys],
+        slot: Callable[[], object],
+        menu: str,
+        context: Qt.ShortcutContext = Qt.ShortcutContext.WindowShortcut,
     ) -> QAction:
-        """Add an action with its shortcuts (window-wide) to a menu and to the help overlay."""
+        """Add an action with its shortcuts to a menu and to the help overlay.
+
+        Shortcuts are window-wide unless `context` narrows them: an action on plain keys such as
+        Return takes WidgetWithChildrenShortcut and is added to the widget it serves, so the
+        same key still reaches a text field elsewhere in the window.
+        """
         action = QAction(text, self.window)
         sequences = keys if isinstance(keys, list) else [keys]
         action.setShortcuts([QKeySequence(k) for k in sequences])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setShortcutContext(context)
         action.triggered.connect(slot)
         self.menu(menu).addAction(action)
         self.help.add(", ".join(QKeySequence(k).toString() for k in sequences), text)

@@ -33,6 +33,7 @@ from ui.annotate.controller import EntityController
 from ui.fonts import text_font, unsupported_characters
 from ui.help_overlay import HelpOverlay
 from ui.identity import ask_identity
+from ui.navigation import NavigationController
 from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
 from ui.settings import Settings
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.alignment = AlignmentController(self, actions)
+        self.navigation = NavigationController(self, actions)
         self._view_and_go_actions(actions)
         self.resize(1500, 900)
         self.reload_navigator()

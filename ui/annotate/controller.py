@@ -114,8 +114,14 @@ class EntityController(QObject):
             self.toggle_no_counterpart,
             "Edit",
         )
+        # Return is the pair view's (see eventFilter): a window-wide shortcut would take it
+        # from every text field of the window, the find bar's among them.
         actions.add(
-            "Accept the suggested counterpart", ["Return", "Enter"], self.accept_suggestion, "Edit"
+            "Accept the suggested counterpart",
+            ["Return", "Enter"],
+            self.accept_suggestion,
+            "Edit",
+            Qt.ShortcutContext.WidgetShortcut,
         )
         actions.add(
             "Tag all occurrences of the mention in this pair",
@@ -355,6 +361,10 @@ class EntityController(QObject):
             if event.key() == Qt.Key.Key_Escape:
                 self.suggestions, self.link_from = [], None
                 self.paint_highlights()
+            plain_keys = mods & ~Qt.KeyboardModifier.KeypadModifier
+            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not plain_keys:
+                self.accept_suggestion()
+                return True
         return super().eventFilter(watched, event)
 
     def _apply_label(self, label: str, exact: bool = False) -> None:
