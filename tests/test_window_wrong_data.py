@@ -204,3 +204,38 @@ def test_find_go_to_row_and_the_ends_from_the_keyboard(
     assert view.model.row_at(*view.caret) == view.model.rowCount() - 1
     qtbot.keyClick(view, Qt.Key.Key_Home, CTRL)
     assert view.model.row_at(*view.caret) == 0
+
+
+def test_a_narrow_window_never_breaks_a_word(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    view = window.view
+    assert view is not None
+    window.resize(800, 900)
+    qtbot.wait(10)
+    view.grab()
+    assert view.width() >= 420  # the panels gave way to the text
+    breaks = 0
+    for _row, _top, geometry in view._placed:
+        for side in (EN, AR):
+            for block in geometry.blocks[side]:
+                for k in range(1, block.layout.lineCount()):
+                    cp = block.units.to_code_point(block.layout.lineAt(k).textStart())
+                    breaks += 1
+                    assert block.text[cp - 1].isspace(), (side, block.text[cp - 8 : cp + 8])
+    assert breaks > 10  # lines did wrap: the check saw real line starts
+    panels = window.menuBar().actions()[-1].menu().actions()[-1].menu()
+    assert [a.text() for a in panels.actions()] == ["Navigator", "Labels", "Mentions and links"]
+
+
+def test_the_help_overlay_is_opaque_and_pairs_count_their_layers(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+) -> None:
+    qtbot.keyClick(window.view, Qt.Key.Key_F1)
+    image = window.help.grab().toImage()
+    colour = image.pixelColor(image.width() - 3, image.height() - 3)
+    assert colour.alpha() == 255 and colour.red() < 40  # no text of the pair shows through
+    pair_item = window.navigator.topLevelItem(0).child(0)
+    assert pair_item.text(1) == "2 layers"  # automatic + yours; "1 layer" for one

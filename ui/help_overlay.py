@@ -58,7 +58,7 @@ class HelpOverlay(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor(20, 20, 30, 225))
+        painter.fillRect(self.rect(), QColor(20, 20, 30))  # opaque: the text below stays hidden
         painter.end()
 
     def keyPressEvent(self, event: object) -> None:

@@ -38,6 +38,7 @@ from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
 from ui.settings import Settings
 
+MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels give way
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 2
 
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         self.pair_id: int | None = None
         self.languages: dict[Side, str] = {}
         self.font_notice: QMessageBox | None = None
+        self.docks: list[QDockWidget] = []
 
         self.navigator = QTreeWidget()
         self.navigator.setHeaderLabels(["Projects and pairs", "Status"])
@@ -93,8 +95,10 @@ class MainWindow(QMainWindow):
     def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
+        widget.setMinimumWidth(60)  # a narrow window squeezes the panels, not the text
         dock.setWidget(widget)
         self.addDockWidget(area, dock)
+        self.docks.append(dock)
         return dock
 
     def _file_menu(self, actions: Actions) -> None:
@@ -126,6 +130,9 @@ class MainWindow(QMainWindow):
             "View",
         )
         actions.add("Keyboard shortcuts", ["F1", "Ctrl+/"], self.help.toggle, "View")
+        panels = actions.menu("View").addMenu("Panels")
+        for dock in self.docks:  # show or hide each side panel
+            panels.addAction(dock.toggleViewAction())
         actions.add("Go to the navigator", "Ctrl+1", self.navigator.setFocus, "Go")
         actions.add("Go to the text", "Ctrl+2", self.focus_text, "Go")
         actions.add("Go to the label palette", "Ctrl+3", self.entities.labels.setFocus, "Go")
@@ -176,7 +183,8 @@ class MainWindow(QMainWindow):
                 )
                 self.navigator.addTopLevelItem(top)
                 for pair in project.pairs:
-                    item = QTreeWidgetItem([pair.name, f"{len(pair.layers)} layers"])
+                    count = len(pair.layers)
+                    item = QTreeWidgetItem([pair.name, f"{count} layer{'' if count == 1 else 's'}"])
                     item.setData(0, PAIR_ROLE, pair.id)
                     top.addChild(item)
                     for layer in pair.layers:
@@ -228,6 +236,7 @@ class MainWindow(QMainWindow):
         self.undo_stack.clear()
         model = PairRowsModel(self.store, layer_id)
         self.view = PairView(model, point_size=self.settings.point_size)
+        self.view.setMinimumWidth(MIN_TEXT_WIDTH)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
         self.view.addActions(self.alignment.row_actions)
         self.setCentralWidget(self.view)

@@ -281,7 +281,7 @@ class PairView(QAbstractScrollArea):
             Qt.LayoutDirection.RightToLeft if rtl else Qt.LayoutDirection.LeftToRight
         )
         option.setAlignment(Qt.AlignmentFlag.AlignRight if rtl else Qt.AlignmentFlag.AlignLeft)
-        option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        option.setWrapMode(QTextOption.WrapMode.WordWrap)  # never inside a word (أجر/ى)
         layout.setTextOption(option)
         layout.setCacheEnabled(True)
         layout.beginLayout()
