@@ -239,3 +239,54 @@ def test_the_help_overlay_is_opaque_and_pairs_count_their_layers(
     assert colour.alpha() == 255 and colour.red() < 40  # no text of the pair shows through
     pair_item = window.navigator.topLevelItem(0).child(0)
     assert pair_item.text(1) == "2 layers"  # automatic + yours; "1 layer" for one
+
+
+def test_feedback_is_current_and_visible(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+) -> None:
+    def alice_line() -> str:
+        pair = window.navigator.topLevelItem(0).child(0)
+        lines = [pair.child(k) for k in range(pair.childCount())]
+        return next(item.text(1) for item in lines if item.text(0) == "Alice")
+
+    assert "0 mentions" in alice_line()
+    tag(qtbot, window, EN, "Lloyd Austin", "p")  # offers لويد أوستن
+    qtbot.waitUntil(lambda: "1 mention" in alice_line(), timeout=3000)  # no restart needed
+    assert "Enter: link to" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.view, Qt.Key.Key_Escape)
+    assert window.statusBar().currentMessage() == ""  # the dismissed prompt is gone
+    # a linked mention shows a thick underline in its link colour
+    qtbot.keyClick(window.view, Qt.Key.Key_K, CTRL)
+    _click_text(qtbot, window, "Thursday")  # plain text: the link waits for a mention
+    tag(qtbot, window, AR, "لويد أوستن", "p")
+    window.entities.activate_mention(mentions_of(window, "Lloyd Austin"))
+    qtbot.keyClick(window.view, Qt.Key.Key_K, CTRL)
+    window.entities.activate_mention(mentions_of(window, "لويد أوستن"))
+    assert links(store, window.layer_id) == [("Lloyd Austin", "لويد أوستن")]
+    linked = [h for h in window.view.highlights if isinstance(h.key, int) and h.underline]
+    assert len(linked) == 2 and linked[0].underline == linked[1].underline
+
+
+def mentions_of(w: MainWindow, surface: str) -> int:
+    return next(m.id for m in w.entities.mentions.values() if m.surface == surface)
+
+
+def test_a_conflict_is_said_in_a_box_not_only_the_status_bar(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+) -> None:
+    other = MainWindow(store, "Alice", window.settings)
+    qtbot.addWidget(other)
+    other.resize(1700, 1000)
+    other.show()
+    other.open_pair(window.pair_id)
+    assert other.view is not None
+    other.view.grab()
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    tag(qtbot, other, EN, "Yoav Gallant", "p")
+    assert other.conflict_notice is not None and other.conflict_notice.isVisible()
+    assert other.conflict_notice.windowModality() == Qt.WindowModality.NonModal
+    assert "not saved" in other.conflict_notice.text()

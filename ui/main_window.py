@@ -19,11 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from annotator.commands import Changes, Command, Editor
 from annotator.errors import AnnotatorError, ConflictError
 from annotator.layers import ensure_annotator_layer, layer_progress
-from annotator.model import Annotator, DocumentPair, Project, Side
+from annotator.model import Annotator, DocumentPair, Layer, Project, Side
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from ui import undo
@@ -41,6 +42,11 @@ from ui.settings import Settings
 MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels give way
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def _count(number: int, noun: str) -> str:
+    """Return '1 layer', '2 layers'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class MainWindow(QMainWindow):
@@ -62,6 +68,11 @@ class MainWindow(QMainWindow):
         self.languages: dict[Side, str] = {}
         self.font_notice: QMessageBox | None = None
         self.docks: list[QDockWidget] = []
+        self.conflict_notice: QMessageBox | None = None
+        self._navigator_timer = QTimer(self)
+        self._navigator_timer.setSingleShot(True)
+        self._navigator_timer.setInterval(300)  # once per burst of edits
+        self._navigator_timer.timeout.connect(self.refresh_layer_item)
 
         self.navigator = QTreeWidget()
         self.navigator.setHeaderLabels(["Projects and pairs", "Status"])
@@ -183,24 +194,41 @@ class MainWindow(QMainWindow):
                 )
                 self.navigator.addTopLevelItem(top)
                 for pair in project.pairs:
-                    count = len(pair.layers)
-                    item = QTreeWidgetItem([pair.name, f"{count} layer{'' if count == 1 else 's'}"])
+                    item = QTreeWidgetItem([pair.name, _count(len(pair.layers), "layer")])
                     item.setData(0, PAIR_ROLE, pair.id)
                     top.addChild(item)
                     for layer in pair.layers:
-                        p = layer_progress(session, layer)
                         child = QTreeWidgetItem(
-                            [
-                                layer.owner_label,
-                                f"{layer.status} · {p.mentions} mentions · {p.links} links · "
-                                f"{p.confirmed_beads}/{p.beads} beads confirmed",
-                            ]
+                            [layer.owner_label, self._layer_status(session, layer)]
                         )
                         child.setData(0, PAIR_ROLE, pair.id)
                         child.setData(0, LAYER_ROLE, layer.id)
                         item.addChild(child)
                 top.setExpanded(True)
         self.navigator.resizeColumnToContents(0)
+
+    def _layer_status(self, session: Session, layer: Layer) -> str:
+        p = layer_progress(session, layer)
+        return (
+            f"{layer.status} · {_count(p.mentions, 'mention')} · {_count(p.links, 'link')} · "
+            f"{p.confirmed_beads}/{p.beads} beads confirmed"
+        )
+
+    def refresh_layer_item(self) -> None:
+        """Bring the open layer's line in the navigator up to date (counts, status)."""
+        if self.layer_id is None:
+            return
+        with self.store.read() as session:
+            layer = session.get(Layer, self.layer_id)
+            if layer is None:
+                return
+            text = self._layer_status(session, layer)
+        found = self.navigator.findItems(
+            "*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive, 0
+        )
+        for item in found:
+            if item.data(0, LAYER_ROLE) == self.layer_id:
+                item.setText(1, text)
 
     def _navigator_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         pair_id = item.data(0, PAIR_ROLE)
@@ -300,13 +328,28 @@ class MainWindow(QMainWindow):
             self.entities.reload()
         if rows:  # bead counts only move when rows or sentences do, not on entity edits
             self.alignment.rows_changed()
+        self._navigator_timer.start()
 
     def _history_lost(self, exc: AnnotatorError) -> None:
         QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own undo()
         if self.view is not None:
             self.view.model.reload(True)
         self.entities.reload()
-        self.statusBar().showMessage(f"{exc} — undo history cleared", 10000)
+        message = f"{exc} — the pair was reloaded and the undo history cleared"
+        self.statusBar().showMessage(message, 10000)
+        # The status bar is shared with the counters and easy to miss: say it in a box too.
+        if self.conflict_notice is not None:
+            self.conflict_notice.close()
+        notice = QMessageBox(
+            QMessageBox.Icon.Information,
+            "Changed elsewhere",
+            f"{message}. Your last action was not saved; do it again if it is still needed.",
+            QMessageBox.StandardButton.Ok,
+            self,
+        )
+        notice.setWindowModality(Qt.WindowModality.NonModal)
+        notice.show()
+        self.conflict_notice = notice
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.alignment.stop()

@@ -62,6 +62,22 @@ class Highlight:
     outline: QColor | None = None  # a box around the glyphs: the active mention
 
 
+UNDERLINE = 3.0  # thickness of a link's underline, in pixels
+
+
+def _glyph_spans(layout: QTextLayout, lo: int, hi: int) -> list[tuple[float, float, QTextLine]]:
+    """Return per line the left and right x of UTF-16 units lo..hi (as laid out, any direction)."""
+    spans = []
+    for k in range(layout.lineCount()):
+        line = layout.lineAt(k)
+        first = max(lo, line.textStart())
+        last = min(hi, line.textStart() + line.textLength())
+        if first < last:
+            xs = [line.cursorToX(unit)[0] for unit in range(first, last + 1)]
+            spans.append((min(xs), max(xs), line))
+    return spans
+
+
 @dataclass
 class SentenceBlock:
     """One sentence laid out inside its cell."""
@@ -371,27 +387,26 @@ class PairView(QAbstractScrollArea):
     def _paint_outlines(
         self, painter: QPainter, side: Side, block: SentenceBlock, origin: QPointF
     ) -> None:
-        """Box the glyphs of every outlined highlight, line by line."""
+        """Underline linked highlights with a thick bar and box the outlined one, line by line."""
         start, end = block.ref.start, block.ref.end
+        painter.setBrush(Qt.BrushStyle.NoBrush)
         for h in self.highlights:
-            if h.outline is None or h.side is not side or h.start >= end or h.end <= start:
+            if h.side is not side or h.start >= end or h.end <= start:
+                continue
+            if h.underline is None and h.outline is None:
                 continue
             lo = block.units.to_utf16(max(h.start, start) - start)
             hi = block.units.to_utf16(min(h.end, end) - start)
-            painter.setPen(QPen(h.outline, 2))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            for k in range(block.layout.lineCount()):
-                line = block.layout.lineAt(k)
-                first = max(lo, line.textStart())
-                last = min(hi, line.textStart() + line.textLength())
-                if first >= last:
-                    continue
-                xs = [line.cursorToX(unit)[0] for unit in range(first, last + 1)]
-                left, right = min(xs), max(xs)
-                painter.drawRect(
-                    QRectF(origin.x() + left - 1, origin.y() + line.y(), right - left + 2,
-                           line.height())
-                )  # fmt: skip
+            for left, right, line in _glyph_spans(block.layout, lo, hi):
+                x, y = origin.x() + left, origin.y() + line.y()
+                if h.underline is not None:
+                    painter.fillRect(
+                        QRectF(x, y + line.height() - UNDERLINE, right - left, UNDERLINE),
+                        h.underline,
+                    )
+                if h.outline is not None:
+                    painter.setPen(QPen(h.outline, 2))
+                    painter.drawRect(QRectF(x - 1, y, right - left + 2, line.height()))
 
     def _format_ranges(
         self, side: Side, block: SentenceBlock, palette: QPalette
@@ -403,10 +418,7 @@ class PairView(QAbstractScrollArea):
             if h.side is side and h.start < end and h.end > start:
                 fmt = QTextCharFormat()
                 fmt.setBackground(h.background)
-                if h.underline is not None:
-                    fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.SingleUnderline)
-                    fmt.setUnderlineColor(h.underline)
-                items.append((h.start, h.end, fmt))
+                items.append((h.start, h.end, fmt))  # underlines are painted thick, after
         if self.selection is not None and self.selection[0] is side:
             _, s_start, s_end = self.selection
             if s_start < end and s_end > start:

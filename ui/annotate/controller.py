@@ -361,6 +361,7 @@ class EntityController(QObject):
             if event.key() == Qt.Key.Key_Escape:
                 self.suggestions, self.link_from = [], None
                 self.paint_highlights()
+                self.window.statusBar().clearMessage()  # no stale prompt after a dismissal
             plain_keys = mods & ~Qt.KeyboardModifier.KeypadModifier
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not plain_keys:
                 self.accept_suggestion()
@@ -388,7 +389,9 @@ class EntityController(QObject):
         if self.active_mention is not None:
             self.active_mention = None
             self.link_from = None
+            self.suggestions = []
             self.paint_highlights()
+            self.window.statusBar().clearMessage()  # the mention's text no longer applies
 
     def _label_activated(self, item: QListWidgetItem) -> None:
         self._apply_label(str(item.data(Qt.ItemDataRole.UserRole)))
