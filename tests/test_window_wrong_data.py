@@ -9,8 +9,9 @@ from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import func, select
 
-from annotator.model import Layer
+from annotator.model import DocumentPair, Layer
 from annotator.store import Store
 from tests.test_window import AR, EN, links, mentions, settings, span, tag, window  # noqa: F401
 from tests.ui_helpers import show_range
@@ -290,3 +291,31 @@ def test_a_conflict_is_said_in_a_box_not_only_the_status_bar(
     assert other.conflict_notice is not None and other.conflict_notice.isVisible()
     assert other.conflict_notice.windowModality() == Qt.WindowModality.NonModal
     assert "not saved" in other.conflict_notice.text()
+
+
+def test_remove_and_rename_a_pair_from_the_navigator(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tag(qtbot, window, EN, "Lloyd Austin", "p")
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("austin call", True))
+    window.navigator_panel.rename_pair(window.pair_id)
+    assert window.navigator.topLevelItem(0).child(0).text(0) == "austin call"
+    asked: list[str] = []
+
+    def question(_parent: object, _title: str, text: str, *_: object) -> object:
+        asked.append(text)
+        return QMessageBox.StandardButton.No
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    window.navigator_panel.remove_pair(window.pair_id)
+    assert "Alice (new): 1 mentions, 0 links" in asked[0] and "automatic" in asked[0]
+    assert window.navigator.topLevelItem(0).childCount() == 1  # answered No: nothing went
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    window.navigator_panel.remove_pair(window.pair_id)
+    assert window.navigator.topLevelItem(0).childCount() == 0
+    assert window.view is None and window.layer_id is None  # the open pair closed with it
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentPair)) == 0

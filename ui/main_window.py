@@ -14,17 +14,14 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
-    QTreeWidget,
-    QTreeWidgetItem,
     QWidget,
 )
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from annotator.commands import Changes, Command, Editor
 from annotator.errors import AnnotatorError, ConflictError
-from annotator.layers import ensure_annotator_layer, layer_progress
-from annotator.model import Annotator, DocumentPair, Layer, Project, Side
+from annotator.layers import ensure_annotator_layer
+from annotator.model import Annotator, DocumentPair, Side
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from ui import undo
@@ -35,18 +32,12 @@ from ui.fonts import text_font, unsupported_characters
 from ui.help_overlay import HelpOverlay
 from ui.identity import ask_identity
 from ui.navigation import NavigationController
+from ui.navigator import Navigator
 from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
 from ui.settings import Settings
 
 MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels give way
-PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
-LAYER_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def _count(number: int, noun: str) -> str:
-    """Return '1 layer', '2 layers'."""
-    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 class MainWindow(QMainWindow):
@@ -69,15 +60,8 @@ class MainWindow(QMainWindow):
         self.font_notice: QMessageBox | None = None
         self.docks: list[QDockWidget] = []
         self.conflict_notice: QMessageBox | None = None
-        self._navigator_timer = QTimer(self)
-        self._navigator_timer.setSingleShot(True)
-        self._navigator_timer.setInterval(300)  # once per burst of edits
-        self._navigator_timer.timeout.connect(self.refresh_layer_item)
-
-        self.navigator = QTreeWidget()
-        self.navigator.setHeaderLabels(["Projects and pairs", "Status"])
-        self.navigator.itemActivated.connect(self._navigator_activated)
-        self.navigator.itemDoubleClicked.connect(self._navigator_activated)
+        self.navigator_panel = Navigator(self)
+        self.navigator = self.navigator_panel.tree
         self._dock("Navigator", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.placeholder = QLabel("Open a pair from the navigator (double-click or Enter).")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -185,55 +169,8 @@ class MainWindow(QMainWindow):
     # --- navigator
 
     def reload_navigator(self) -> None:
-        """List projects, their pairs, and each pair's layers with status and progress."""
-        self.navigator.clear()
-        with self.store.read() as session:
-            for project in session.scalars(select(Project).order_by(Project.id)):
-                top = QTreeWidgetItem(
-                    [project.name, f"{project.source_lang} → {project.target_lang}"]
-                )
-                self.navigator.addTopLevelItem(top)
-                for pair in project.pairs:
-                    item = QTreeWidgetItem([pair.name, _count(len(pair.layers), "layer")])
-                    item.setData(0, PAIR_ROLE, pair.id)
-                    top.addChild(item)
-                    for layer in pair.layers:
-                        child = QTreeWidgetItem(
-                            [layer.owner_label, self._layer_status(session, layer)]
-                        )
-                        child.setData(0, PAIR_ROLE, pair.id)
-                        child.setData(0, LAYER_ROLE, layer.id)
-                        item.addChild(child)
-                top.setExpanded(True)
-        self.navigator.resizeColumnToContents(0)
-
-    def _layer_status(self, session: Session, layer: Layer) -> str:
-        p = layer_progress(session, layer)
-        return (
-            f"{layer.status} · {_count(p.mentions, 'mention')} · {_count(p.links, 'link')} · "
-            f"{p.confirmed_beads}/{p.beads} beads confirmed"
-        )
-
-    def refresh_layer_item(self) -> None:
-        """Bring the open layer's line in the navigator up to date (counts, status)."""
-        if self.layer_id is None:
-            return
-        with self.store.read() as session:
-            layer = session.get(Layer, self.layer_id)
-            if layer is None:
-                return
-            text = self._layer_status(session, layer)
-        found = self.navigator.findItems(
-            "*", Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive, 0
-        )
-        for item in found:
-            if item.data(0, LAYER_ROLE) == self.layer_id:
-                item.setText(1, text)
-
-    def _navigator_activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
-        pair_id = item.data(0, PAIR_ROLE)
-        if pair_id is not None:
-            self.open_pair(int(pair_id))
+        """List projects, pairs and layers again."""
+        self.navigator_panel.reload()
 
     def open_first_pair(self) -> None:
         """Open the first pair of the first project, if any."""
@@ -274,6 +211,16 @@ class MainWindow(QMainWindow):
         self._warn_missing_fonts(model)
         self.alignment.show_counts()
         self.statusBar().showMessage(f"{title} · your layer ({self.annotator_name})")
+
+    def close_pair(self) -> None:
+        """Show no pair (the open one was removed)."""
+        self.pair_id = self.layer_id = None
+        self.editor, self.view = None, None
+        self.undo_stack.clear()
+        self.placeholder = QLabel("Open a pair from the navigator (double-click or Enter).")
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setCentralWidget(self.placeholder)
+        self.alignment.counts.setText("")
 
     def _warn_missing_fonts(self, model: PairRowsModel) -> None:
         """Say once, without blocking the window, which characters no installed font has."""
@@ -328,7 +275,7 @@ class MainWindow(QMainWindow):
             self.entities.reload()
         if rows:  # bead counts only move when rows or sentences do, not on entity edits
             self.alignment.rows_changed()
-        self._navigator_timer.start()
+        self.navigator_panel.layer_changed()
 
     def _history_lost(self, exc: AnnotatorError) -> None:
         QTimer.singleShot(0, self.undo_stack.clear)  # not from inside the stack's own undo()

@@ -33,3 +33,21 @@ def pick_layer(pair: DocumentPair, ref: str) -> Layer:
             return layer
     names = ", ".join(sorted({layer.owner_label for layer in pair.layers}))
     raise InputError(f"pair {pair.id} has no layer {ref!r} (layers: {names})")
+
+
+def find_pair(session: Session, ref: str, project_ref: str | None = None) -> DocumentPair:
+    """Return the pair with this id, or this name in the project (the only one if omitted)."""
+    from sqlalchemy import select
+
+    from annotator.model import DocumentPair
+    from annotator.projects import find_project
+
+    if ref.isdigit():
+        return get_pair(session, int(ref))
+    project = find_project(session, project_ref)
+    pair = session.scalar(
+        select(DocumentPair).where(DocumentPair.project_id == project.id, DocumentPair.name == ref)
+    )
+    if pair is None:
+        raise InputError(f"no pair {ref!r} in project {project.name!r}")
+    return pair

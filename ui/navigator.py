@@ -1,0 +1,211 @@
+"""The navigator: projects, pairs and layers with their status, and removing or renaming them."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, QPoint, Qt, QTimer
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from annotator.errors import AnnotatorError
+from annotator.layers import layer_progress
+from annotator.model import DocumentPair, Layer, Project
+from annotator.projects import find_project
+from annotator.removal import (
+    pair_summary,
+    remove_pair,
+    remove_project,
+    rename_pair,
+    rename_project,
+)
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+PROJECT_ROLE = Qt.ItemDataRole.UserRole + 3
+PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
+LAYER_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def count(number: int, noun: str) -> str:
+    """Return '1 layer', '2 layers'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class Navigator(QObject):
+    """The tree of projects, pairs and layers; Enter opens a pair, the menu removes or renames."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tree = QTreeWidget()
+        self.tree.setHeaderLabels(["Projects and pairs", "Status"])
+        self.tree.itemActivated.connect(self._activated)
+        self.tree.itemDoubleClicked.connect(self._activated)
+        self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.tree.customContextMenuRequested.connect(self._menu)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(300)  # once per burst of edits
+        self._timer.timeout.connect(self.refresh_open_layer)
+
+    # --- contents
+
+    def reload(self) -> None:
+        """List projects, their pairs, and each pair's layers with status and progress."""
+        self.tree.clear()
+        with self.window.store.read() as session:
+            for project in session.scalars(select(Project).order_by(Project.id)):
+                top = QTreeWidgetItem(
+                    [project.name, f"{project.source_lang} → {project.target_lang}"]
+                )
+                top.setData(0, PROJECT_ROLE, project.id)
+                self.tree.addTopLevelItem(top)
+                for pair in project.pairs:
+                    item = QTreeWidgetItem([pair.name, count(len(pair.layers), "layer")])
+                    item.setData(0, PAIR_ROLE, pair.id)
+                    top.addChild(item)
+                    for layer in pair.layers:
+                        child = QTreeWidgetItem([layer.owner_label, self._status(session, layer)])
+                        child.setData(0, PAIR_ROLE, pair.id)
+                        child.setData(0, LAYER_ROLE, layer.id)
+                        item.addChild(child)
+                top.setExpanded(True)
+        self.tree.resizeColumnToContents(0)
+
+    @staticmethod
+    def _status(session: Session, layer: Layer) -> str:
+        p = layer_progress(session, layer)
+        return (
+            f"{layer.status} · {count(p.mentions, 'mention')} · {count(p.links, 'link')} · "
+            f"{p.confirmed_beads}/{p.beads} beads confirmed"
+        )
+
+    def layer_changed(self) -> None:
+        """Note that the open layer changed: its line is refreshed shortly, once per burst."""
+        self._timer.start()
+
+    def refresh_open_layer(self) -> None:
+        """Bring the open layer's line up to date (counts, status)."""
+        layer_id = self.window.layer_id
+        if layer_id is None:
+            return
+        with self.window.store.read() as session:
+            layer = session.get(Layer, layer_id)
+            if layer is None:
+                return
+            text = self._status(session, layer)
+        flags = Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive
+        for item in self.tree.findItems("*", flags, 0):
+            if item.data(0, LAYER_ROLE) == layer_id:
+                item.setText(1, text)
+
+    def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        pair_id = item.data(0, PAIR_ROLE)
+        if pair_id is not None:
+            self.window.open_pair(int(pair_id))
+
+    # --- remove and rename
+
+    def _menu(self, point: QPoint) -> None:
+        item = self.tree.itemAt(point)
+        if item is None or item.data(0, LAYER_ROLE) is not None:
+            return
+        menu = QMenu(self.tree)
+        pair_id, project_id = item.data(0, PAIR_ROLE), item.data(0, PROJECT_ROLE)
+        if pair_id is not None:
+            menu.addAction("Rename pair…", lambda: self.rename_pair(int(pair_id)))
+            menu.addAction("Remove pair…", lambda: self.remove_pair(int(pair_id)))
+        elif project_id is not None:
+            menu.addAction("Rename project…", lambda: self.rename_project(int(project_id)))
+            menu.addAction("Remove project…", lambda: self.remove_project(int(project_id)))
+        menu.exec(self.tree.viewport().mapToGlobal(point))
+
+    def _ask(self, title: str, text: str) -> bool:
+        answer = QMessageBox.question(self.window, title, text)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _done(self, message: str) -> None:
+        self.reload()
+        self.window.statusBar().showMessage(message, 8000)
+
+    def remove_pair(self, pair_id: int) -> None:
+        """Say what goes (every layer, with its mentions and links), then remove the pair."""
+        store = self.window.store
+        with store.read() as session:
+            pair = session.get(DocumentPair, pair_id)
+            if pair is None:
+                return
+            summary = pair_summary(session, pair)
+        if not self._ask(
+            "Remove pair", f"Remove this pair? This cannot be undone.\n\n{summary.describe()}"
+        ):
+            return
+        with store.write() as session:
+            pair = session.get(DocumentPair, pair_id)
+            assert pair is not None
+            remove_pair(session, pair, self.window.annotator_name)
+        if self.window.pair_id == pair_id:
+            self.window.close_pair()
+        self._done(f"removed pair {summary.name!r}")
+
+    def remove_project(self, project_id: int) -> None:
+        """Say what goes (every pair and layer), then remove the project."""
+        store = self.window.store
+        with store.read() as session:
+            project = session.get(Project, project_id)
+            if project is None:
+                return
+            name = project.name
+            summaries = [pair_summary(session, pair) for pair in project.pairs]
+        details = "\n".join(s.describe() for s in summaries) or "(no pairs)"
+        if not self._ask(
+            "Remove project",
+            f"Remove project {name!r} and its {count(len(summaries), 'pair')}? This cannot be "
+            f"undone.\n\n{details}",
+        ):
+            return
+        with store.write() as session:
+            project = find_project(session, str(project_id))
+            remove_project(session, project, self.window.annotator_name)
+        if self.window.pair_id in {s.pair_id for s in summaries}:
+            self.window.close_pair()
+        self._done(f"removed project {name!r}")
+
+    def rename_pair(self, pair_id: int) -> None:
+        """Ask for a new name and rename the pair."""
+        with self.window.store.read() as session:
+            pair = session.get(DocumentPair, pair_id)
+            old = pair.name if pair is not None else ""
+        name, ok = QInputDialog.getText(self.window, "Rename pair", "New name:", text=old)
+        if not ok or name.strip() in ("", old):
+            return
+        try:
+            with self.window.store.write() as session:
+                pair = session.get(DocumentPair, pair_id)
+                assert pair is not None
+                rename_pair(session, pair, name, self.window.annotator_name)
+        except AnnotatorError as exc:
+            self.window.statusBar().showMessage(f"not renamed: {exc}", 8000)
+            return
+        self._done(f"renamed pair {old!r} → {name.strip()!r}")
+
+    def rename_project(self, project_id: int) -> None:
+        """Ask for a new name and rename the project."""
+        with self.window.store.read() as session:
+            project = session.get(Project, project_id)
+            old = project.name if project is not None else ""
+        name, ok = QInputDialog.getText(self.window, "Rename project", "New name:", text=old)
+        if not ok or name.strip() in ("", old):
+            return
+        try:
+            with self.window.store.write() as session:
+                project = session.get(Project, project_id)
+                assert project is not None
+                rename_project(session, project, name, self.window.annotator_name)
+        except AnnotatorError as exc:
+            self.window.statusBar().showMessage(f"not renamed: {exc}", 8000)
+            return
+        self._done(f"renamed project {old!r} → {name.strip()!r}")
