@@ -13,8 +13,10 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from annotator.alignment.beads import AlignedBead
 from annotator.alignment.embedding_cache import SessionEmbeddingCache
 from annotator.alignment.engine import choose_engine
+from annotator.alignment.health import NOTE_PREFIX, suspicion
 from annotator.alignment.pair_alignment import align_layer_sentences
 from annotator.audit import record
 from annotator.errors import InputError
@@ -136,10 +138,11 @@ def _unique_name(session: Session, project: Project, name: str, taken: set[str])
     return candidate
 
 
-def propose_alignment(session: Session, layer: Layer) -> None:
-    """Replace the layer's beads with the automatic aligner's proposal for its sentences."""
+def propose_alignment(session: Session, layer: Layer) -> list[AlignedBead]:
+    """Replace the layer's beads with the automatic aligner's proposal; return the beads."""
     beads = align_layer_sentences(session, layer, cache=SessionEmbeddingCache(session))
     replace_alignment(session, layer, beads)
+    return beads
 
 
 def store_pair(
@@ -162,7 +165,9 @@ def store_pair(
     layer = new_layer(session, pair, LayerKind.AUTOMATIC)
     replace_segmentation(session, layer, Side.SOURCE, prepared.source.sentences)
     replace_segmentation(session, layer, Side.TARGET, prepared.target.sentences)
-    propose_alignment(session, layer)
+    doubt = suspicion(propose_alignment(session, layer))
+    if doubt is not None:  # kept with the documents, so the navigator can mark the pair
+        pair.source.import_notes = [*pair.source.import_notes, NOTE_PREFIX + doubt]
     record(
         session,
         actor,
@@ -187,14 +192,18 @@ def import_pairs(
     files: Sequence[PairFiles],
     actor: Annotator | str,
     options: ImportOptions = ImportOptions(),
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str, str], None] | None = None,
 ) -> ImportReport:
-    """Read every pair first, then store new ones in the caller's transaction; skip duplicates."""
+    """Read every pair first, then store new ones in the caller's transaction; skip duplicates.
+
+    `progress(step, name)` is called after each pair is read ("read") and after each pair is
+    segmented, aligned and stored or skipped ("stored"): 2 calls per pair.
+    """
     prepared = []
     for f in files:
         prepared.append(prepare_pair(f, project, options))
         if progress is not None:
-            progress(f.name)
+            progress("read", f.name)
     report = ImportReport()
     seen: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
@@ -202,6 +211,8 @@ def import_pairs(
         key = (p.source.decoded.checksum, p.target.decoded.checksum)
         report.warnings.extend(p.warnings)
         existing = _existing_pair(session, project, *key)
+        if progress is not None:
+            progress("stored", p.name)  # before the work: the bar names what runs now
         if existing is not None:
             report.duplicates.append((p.name, existing.id, existing.name))
             continue
@@ -213,4 +224,7 @@ def import_pairs(
         seen[key] = name
         pair = store_pair(session, project, p, actor, name=name)
         report.imported.append((pair.id, pair.name))
+        for note in pair.source.import_notes:
+            if note.startswith(NOTE_PREFIX):
+                report.warnings.append(f"{pair.name}: {note}")
     return report

@@ -9,9 +9,10 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTr
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.alignment.health import NOTE_PREFIX
 from annotator.errors import AnnotatorError
 from annotator.layers import layer_progress
-from annotator.model import DocumentPair, Layer, Project
+from annotator.model import Document, DocumentPair, Layer, Project
 from annotator.projects import find_project
 from annotator.removal import (
     pair_summary,
@@ -57,6 +58,7 @@ class Navigator(QObject):
         """List projects, their pairs, and each pair's layers with status and progress."""
         self.tree.clear()
         with self.window.store.read() as session:
+            doubts = self._doubts(session)
             for project in session.scalars(select(Project).order_by(Project.id)):
                 top = QTreeWidgetItem(
                     [project.name, f"{project.source_lang} → {project.target_lang}"]
@@ -64,8 +66,13 @@ class Navigator(QObject):
                 top.setData(0, PROJECT_ROLE, project.id)
                 self.tree.addTopLevelItem(top)
                 for pair in project.pairs:
-                    item = QTreeWidgetItem([pair.name, count(len(pair.layers), "layer")])
+                    status = count(len(pair.layers), "layer")
+                    item = QTreeWidgetItem([pair.name, status])
                     item.setData(0, PAIR_ROLE, pair.id)
+                    if pair.id in doubts:  # flagged at import: a wrong partner, a cut text?
+                        item.setText(1, f"⚠ check the alignment · {status}")
+                        for column in (0, 1):
+                            item.setToolTip(column, doubts[pair.id])
                     top.addChild(item)
                     for layer in pair.layers:
                         child = QTreeWidgetItem([layer.owner_label, self._status(session, layer)])
@@ -74,6 +81,21 @@ class Navigator(QObject):
                         item.addChild(child)
                 top.setExpanded(True)
         self.tree.resizeColumnToContents(0)
+
+    @staticmethod
+    def _doubts(session: Session) -> dict[int, str]:
+        """Return the import's doubt about each pair whose proposal looked wrong."""
+        rows = session.execute(
+            select(DocumentPair.id, Document.import_notes).join(
+                Document, Document.id == DocumentPair.source_document_id
+            )
+        ).all()
+        return {
+            pair_id: note
+            for pair_id, notes in rows
+            for note in notes or []
+            if note.startswith(NOTE_PREFIX)
+        }
 
     @staticmethod
     def _status(session: Session, layer: Layer) -> str:

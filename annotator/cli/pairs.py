@@ -91,7 +91,7 @@ def import_(
                 raise InputError(f"{source}: give the target file too (or a folder of pairs)")
             files = [PairFiles(name or pair_name_for(source, target), source, target)]
         with Progress(
-            TextColumn("reading {task.description}"),
+            TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
             TimeElapsedColumn(),
@@ -99,10 +99,15 @@ def import_(
             transient=True,
             disable=len(files) < 2,
         ) as bar:
-            task = bar.add_task("pairs", total=len(files))
-            report = import_pairs(
-                session, project, files, actor(), options, progress=lambda _n: bar.advance(task)
-            )
+            reading = bar.add_task("reading", total=len(files))
+            storing = bar.add_task("segmenting and aligning", total=len(files))
+
+            def advance(step: str, name: str) -> None:
+                task = reading if step == "read" else storing
+                verb = "read" if step == "read" else "aligning"
+                bar.update(task, advance=1, description=f"{verb} {name}")
+
+            report = import_pairs(session, project, files, actor(), options, progress=advance)
     for warning in report.warnings:
         err.print(f"warning: {warning}")
     for dup_name, dup_id, existing in report.duplicates:
