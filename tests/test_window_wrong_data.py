@@ -5,18 +5,25 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialogButtonBox,
+    QInputDialog,
+    QMessageBox,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
-from annotator.model import DocumentPair, Layer
+from annotator.model import DocumentPair, Layer, Project
 from annotator.store import Store
 from tests.test_window import AR, EN, links, mentions, settings, span, tag, window  # noqa: F401
 from tests.ui_helpers import show_range
 from ui import app as app_module
 from ui.identity import choose_identity
+from ui.importing import ImportDialog, ImportRequest, ImportWorker
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
@@ -319,3 +326,52 @@ def test_remove_and_rename_a_pair_from_the_navigator(
     assert window.view is None and window.layer_id is None  # the open pair closed with it
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(DocumentPair)) == 0
+
+
+def test_import_a_folder_from_the_file_menu(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    for name, en, ar in (("one", "The war began.", "بدأت الحرب."), ("two", "Talks.", "محادثات.")):
+        (folder / f"{name}.en").write_text(en, "utf-8")
+        (folder / f"{name}.ar").write_text(ar, "utf-8")
+    (folder / "notes.txt").write_text("not a pair", "utf-8")
+
+    def fill_in() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, ImportDialog)
+        qtbot.mouseClick(dialog.folder_mode, Qt.MouseButton.LeftButton)
+        dialog.folder.setText(str(folder))
+        qtbot.mouseClick(dialog.presegmented, Qt.MouseButton.LeftButton)
+        ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, fill_in)
+    qtbot.keyClick(window.view, Qt.Key.Key_I, CTRL)
+    qtbot.waitUntil(lambda: window.import_worker is None, timeout=60_000)
+    names = [window.navigator.topLevelItem(0).child(k).text(0) for k in range(3)]
+    assert names == ["austin-gallant-call", "one", "two"]
+    assert "2 imported, 1 file(s) skipped" in window.statusBar().currentMessage()
+
+
+def test_a_cancelled_import_stores_nothing(
+    window: MainWindow,  # noqa: F811
+    store: Store,
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.en").write_text("One.", "utf-8")
+    (tmp_path / "a.ar").write_text("واحد.", "utf-8")
+    with store.read() as session:
+        project_id = session.scalars(select(Project.id)).first()
+    request = ImportRequest(project_id, tmp_path, None, True)
+    worker = ImportWorker(store, request, "Alice")
+    results: list[tuple[object, str]] = []
+    worker.finished_import.connect(lambda report, error: results.append((report, error)))
+    worker.cancelled = True  # Cancel pressed before the first pair was read
+    worker.run()
+    assert results == [(None, "import cancelled: nothing was imported")]
+    with store.read() as session:
+        assert session.scalar(select(func.count()).select_from(DocumentPair)) == 1

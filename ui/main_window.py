@@ -10,16 +10,19 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
     QDockWidget,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QProgressDialog,
     QWidget,
 )
 from sqlalchemy import select
 
 from annotator.commands import Changes, Command, Editor
 from annotator.errors import AnnotatorError, ConflictError
+from annotator.importing import ImportReport
 from annotator.layers import ensure_annotator_layer
 from annotator.model import Annotator, DocumentPair, Side
 from annotator.projects import get_or_create_annotator
@@ -31,6 +34,7 @@ from ui.annotate.controller import EntityController
 from ui.fonts import text_font, unsupported_characters
 from ui.help_overlay import HelpOverlay
 from ui.identity import ask_identity
+from ui.importing import ImportDialog, ImportRequest, ImportWorker, describe
 from ui.navigation import NavigationController
 from ui.navigator import Navigator
 from ui.pair_model import PairRowsModel
@@ -60,6 +64,8 @@ class MainWindow(QMainWindow):
         self.font_notice: QMessageBox | None = None
         self.docks: list[QDockWidget] = []
         self.conflict_notice: QMessageBox | None = None
+        self.import_worker: ImportWorker | None = None
+        self.import_progress: QProgressDialog | None = None
         self.navigator_panel = Navigator(self)
         self.navigator = self.navigator_panel.tree
         self._dock("Navigator", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -97,6 +103,7 @@ class MainWindow(QMainWindow):
         return dock
 
     def _file_menu(self, actions: Actions) -> None:
+        actions.add("Import…", "Ctrl+I", self.ask_import, "File")
         actions.add("Switch annotator…", "Ctrl+Shift+U", self.ask_switch_annotator, "File")
         actions.add("Quit", QKeySequence.StandardKey.Quit, self.close, "File")
 
@@ -143,6 +150,55 @@ class MainWindow(QMainWindow):
         self.help.add("Shift+arrows, Ctrl+Shift+arrows", "Select by character, by word")
         self.help.add("Tab", "Switch between the source and target pane")
         self.help.add("Escape", "Drop the selection, suggestion or link in progress")
+
+    # --- importing
+
+    def ask_import(self) -> None:
+        """Ask what to import, then import it in the background with progress and Cancel."""
+        if self.import_worker is not None:
+            return
+        dialog = ImportDialog(self, self.store)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        request = dialog.request()
+        if request is None:
+            self.statusBar().showMessage("nothing imported: choose two files or a folder", 8000)
+            return
+        self.start_import(request)
+
+    def start_import(self, request: ImportRequest) -> None:
+        """Run an import in a thread behind a progress dialog whose Cancel rolls it back."""
+        worker = ImportWorker(self.store, request, self.annotator_name)
+        progress = QProgressDialog("Importing…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Import")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(0)
+        progress.canceled.connect(lambda: setattr(worker, "cancelled", True))
+        worker.progress.connect(
+            lambda done, total, text: (
+                progress.setMaximum(total), progress.setValue(done), progress.setLabelText(text)
+            )
+        )
+        worker.finished_import.connect(lambda report, error: self._imported(report, error))
+        self.import_worker, self.import_progress = worker, progress
+        progress.show()
+        worker.start()
+
+    def _imported(self, report: ImportReport | None, error: str) -> None:
+        worker, progress = self.import_worker, self.import_progress
+        if progress is not None:
+            progress.reset()
+            progress.close()
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+        self.import_worker = self.import_progress = None
+        if report is None:
+            self.statusBar().showMessage(error, 15000)
+            return
+        self.reload_navigator()
+        skipped = worker.skipped if worker is not None else []
+        self.statusBar().showMessage(describe(report, skipped), 15000)
 
     # --- who annotates
 
@@ -300,6 +356,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.alignment.stop()
+        if self.import_worker is not None:  # cancel: the transaction rolls back
+            self.import_worker.cancelled = True
+            self.import_worker.wait()
         super().closeEvent(event)
 
     def focus_text(self) -> None:
