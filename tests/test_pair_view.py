@@ -111,6 +111,14 @@ def test_double_click_selects_the_word(view: PairView, qtbot: QtBot) -> None:
     assert _selected(view) == ("غالانت", start, end)
 
 
+def test_double_click_on_a_possessive_selects_the_name(view: PairView, qtbot: QtBot) -> None:
+    start, _ = _span(view, EN, "Hezbollah’s")
+    show_range(view, EN, start, start + 11)
+    center = view.char_box(EN, start + 3).center().toPoint()
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=center)
+    assert _selected(view) == ("Hezbollah", start, start + 9)
+
+
 def test_highlights_do_not_change_the_shaping(view: PairView) -> None:
     start, end = _span(view, AR, "إسرائيل", 1)
     show_range(view, AR, start, end)

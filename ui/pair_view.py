@@ -47,6 +47,7 @@ SENTENCE_GAP = 4.0
 NUMBER_GAP = 6.0
 CACHED_ROWS = 400
 _WORD = re.compile(r"\w[\w\u064B-\u065F\u0670\u0640'’-]*")
+_POSSESSIVE = re.compile(r"\w['’]s$")
 
 
 @dataclass(frozen=True)
@@ -569,7 +570,10 @@ class PairView(QAbstractScrollArea):
         text = self.model.texts[hit.side]
         for match in _WORD.finditer(text, max(0, covered[0] - 200), covered[1] + 200):
             if match.start() <= covered[0] < match.end():
-                self._set_selection((hit.side, match.start(), match.end()))
+                end = match.end()
+                if _POSSESSIVE.search(match.group()) and covered[0] < end - 2:
+                    end -= 2  # Hezbollah’s → Hezbollah, as Arabic clitics are shed
+                self._set_selection((hit.side, match.start(), end))
                 return
 
     def _highlight_at(self, hit: Hit, pos: QPointF) -> Highlight | None:
