@@ -239,3 +239,22 @@ def test_realign_in_the_window_proposes_n_to_m_beads_on_a_presegmented_pair(
         assert layer is not None
         beads = [format_bead(b) for b in alignment(session, layer)]
     assert all(merge in beads for merge in MERGES), beads
+
+
+def test_folders_with_other_suffixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "n1.eng").write_text("The war began.\nIt goes on.\n", "utf-8")
+    (folder / "n1.ara").write_text("بدأت الحرب.\nوهي مستمرة.\n", "utf-8")
+    args = ("--src-lang", "en", "--tgt-lang", "ar", "--presegmented")
+    code, _, err = run(capsys, "align", folder, "-o", tmp_path / "out", *args)
+    assert code == 2 and "no NAME.en + NAME.ar pair" in err
+    out_dir = tmp_path / "out"
+    code, _, _ = run(capsys, "align", folder, "-o", out_dir, *args, "--suffixes", "eng,ara")
+    assert code == 0 and (tmp_path / "out" / "n1.beads").read_text() == "[0]:[0]\n[1]:[1]\n"
+    db = str(tmp_path / "s.sqlite3")
+    assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
+    code, out, _ = run(capsys, "--db", db, "import", folder, "--suffixes", ".eng,.ara")
+    assert code == 0 and "imported pair 1 'n1'" in out
+    code, _, err = run(capsys, "--db", db, "import", folder, "--suffixes", "eng")
+    assert code == 2 and "--suffixes takes two suffixes" in err

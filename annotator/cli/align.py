@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli.app import actor, app, err, open_store
+from annotator.cli.lookups import parse_suffixes
 from annotator.errors import AnnotatorError, InputError
 
 if TYPE_CHECKING:
@@ -88,6 +89,7 @@ def _align_folder(
     presegmented: bool,
     engine: EngineName,
     scores: bool,
+    suffixes: tuple[str, str] | None = None,
 ) -> int:
     """Align every pair of a folder into OUTDIR/NAME.beads; return the number that failed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -95,7 +97,7 @@ def _align_folder(
     from annotator.alignment.engine import choose_engine
     from annotator.pairing import find_folder_pairs
 
-    found = find_folder_pairs(folder, src_lang, tgt_lang)
+    found = find_folder_pairs(folder, src_lang, tgt_lang, suffixes=suffixes)
     if found.skipped:
         err.print(
             f"warning: skipped {len(found.skipped)} file(s) that are not pairs: "
@@ -211,6 +213,14 @@ def align_(
     scores: Annotated[
         bool, typer.Option("--scores", help="Append each bead's score as a third field.")
     ] = False,
+    suffixes: Annotated[
+        str | None,
+        typer.Option(
+            "--suffixes",
+            metavar="SRC,TGT",
+            help="With a folder: file-name suffixes when they are not the languages (eng,ara).",
+        ),
+    ] = None,
 ) -> None:
     """Align two files and print one bead per line, or a folder of pairs, or a stored pair.
 
@@ -247,6 +257,7 @@ def align_(
             presegmented=presegmented,
             engine=chosen,
             scores=scores,
+            suffixes=parse_suffixes(suffixes),
         )
         if failures:
             raise typer.Exit(2)

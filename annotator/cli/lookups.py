@@ -51,3 +51,13 @@ def find_pair(session: Session, ref: str, project_ref: str | None = None) -> Doc
     if pair is None:
         raise InputError(f"no pair {ref!r} in project {project.name!r}")
     return pair
+
+
+def parse_suffixes(value: str | None) -> tuple[str, str] | None:
+    """Return the SRC,TGT file-name suffixes given on the command line, or None."""
+    if value is None:
+        return None
+    parts = [part.strip().lstrip(".") for part in value.split(",")]
+    if len(parts) != 2 or not all(parts):
+        raise InputError(f"--suffixes takes two suffixes, SRC,TGT (e.g. eng,ara), not {value!r}")
+    return parts[0], parts[1]

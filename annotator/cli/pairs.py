@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from annotator.cli.app import actor, app, err, open_store, out
-from annotator.cli.lookups import get_pair, pick_layer
+from annotator.cli.lookups import get_pair, parse_suffixes, pick_layer
 from annotator.errors import InputError
 from annotator.text.script import Direction
 
@@ -49,6 +49,15 @@ def import_(
             help="Files hold one sentence per line; keep the lines as the sentences.",
         ),
     ] = False,
+    suffixes: Annotated[
+        str | None,
+        typer.Option(
+            "--suffixes",
+            metavar="SRC,TGT",
+            help="File-name suffixes of a folder's pairs when they are not the languages "
+            "(e.g. eng,ara for NAME.eng + NAME.ara).",
+        ),
+    ] = None,
     source_direction: Annotated[
         Direction | None,
         typer.Option(help="Override the source direction detected from the script."),
@@ -78,7 +87,9 @@ def import_(
         if source.is_dir():
             if target is not None:
                 raise InputError("give either a folder or two files, not a folder and a file")
-            found = find_folder_pairs(source, project.source_lang, project.target_lang)
+            found = find_folder_pairs(
+                source, project.source_lang, project.target_lang, suffixes=parse_suffixes(suffixes)
+            )
             if found.skipped:
                 err.print(
                     f"warning: skipped {len(found.skipped)} file(s) that are not pairs: "
