@@ -375,3 +375,23 @@ def test_a_cancelled_import_stores_nothing(
     assert results == [(None, "import cancelled: nothing was imported")]
     with store.read() as session:
         assert session.scalar(select(func.count()).select_from(DocumentPair)) == 1
+
+
+def test_a_label_key_never_reaches_an_active_mention_scrolled_out_of_sight(
+    window: MainWindow,  # noqa: F811
+    qtbot: QtBot,
+    store: Store,
+) -> None:
+    """Found as a new user: typing a name where the view had focus relabelled an unseen mention."""
+    assert window.view is not None
+    tag(qtbot, window, EN, "Thursday", "d")
+    assert window.entities.active_mention is not None
+    qtbot.keyClick(window.view, Qt.Key.Key_End, CTRL)  # the last rows: Thursday is off screen
+    window.view.grab()
+    qtbot.keyClick(window.view, "o")
+    assert mentions(store, window.layer_id)[0][3] == "DATE"
+    assert "is not on screen" in window.statusBar().currentMessage()
+    qtbot.keyClick(window.view, Qt.Key.Key_Home, CTRL)
+    window.view.grab()
+    qtbot.keyClick(window.view, "o")  # visible again, with its box: the key acts
+    assert mentions(store, window.layer_id)[0][3] == "ORG"

@@ -378,11 +378,25 @@ class EntityController(QObject):
         if mention is None:
             self._status(f"nothing selected: select text or click a mention to give it {label}")
             return
+        if view is not None and not self._on_screen(mention):
+            self._status(
+                f"not relabelled: the active mention “{mention.surface}” is not on screen "
+                "(Ctrl+Up/Down brings it back); select text or click a mention"
+            )
+            return
         if mention.label == label:
             self._status(f"“{mention.surface}” is already {label}", 5000)
             return
         if self.window.run(ChangeLabel(mention.id, label)) is not None:
             self._status(f"relabelled “{mention.surface}” {mention.label} → {label}", 8000)
+
+    def _on_screen(self, mention: MentionInfo) -> bool:
+        """Whether the mention's row is painted now, so the user can see its box."""
+        view = self.window.view
+        if view is None:
+            return False
+        row = view.model.row_at(mention.side, mention.start)
+        return row is not None and row in view.rows_on_screen()
 
     def deactivate(self) -> None:
         """Drop the active mention (a click on plain text): label keys no longer reach it."""
