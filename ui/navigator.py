@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QPoint, Qt, QTimer
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem
@@ -198,36 +199,32 @@ class Navigator(QObject):
 
     def rename_pair(self, pair_id: int) -> None:
         """Ask for a new name and rename the pair."""
-        with self.window.store.read() as session:
-            pair = session.get(DocumentPair, pair_id)
-            old = pair.name if pair is not None else ""
-        name, ok = QInputDialog.getText(self.window, "Rename pair", "New name:", text=old)
-        if not ok or name.strip() in ("", old):
-            return
-        try:
-            with self.window.store.write() as session:
-                pair = session.get(DocumentPair, pair_id)
-                assert pair is not None
-                rename_pair(session, pair, name, self.window.annotator_name)
-        except AnnotatorError as exc:
-            self.window.statusBar().showMessage(f"not renamed: {exc}", 8000)
-            return
-        self._done(f"renamed pair {old!r} → {name.strip()!r}")
+        self._rename("pair", DocumentPair, pair_id, rename_pair)
 
     def rename_project(self, project_id: int) -> None:
         """Ask for a new name and rename the project."""
+        self._rename("project", Project, project_id, rename_project)
+
+    def _rename(
+        self,
+        kind: str,
+        model: type[DocumentPair] | type[Project],
+        row_id: int,
+        rename: Callable[[Session, Any, str, str], None],
+    ) -> None:
+        """Ask for a new name of a pair or project; a refused name is said in the status bar."""
         with self.window.store.read() as session:
-            project = session.get(Project, project_id)
-            old = project.name if project is not None else ""
-        name, ok = QInputDialog.getText(self.window, "Rename project", "New name:", text=old)
+            row = session.get(model, row_id)
+            old = row.name if row is not None else ""
+        name, ok = QInputDialog.getText(self.window, f"Rename {kind}", "New name:", text=old)
         if not ok or name.strip() in ("", old):
             return
         try:
             with self.window.store.write() as session:
-                project = session.get(Project, project_id)
-                assert project is not None
-                rename_project(session, project, name, self.window.annotator_name)
+                row = session.get(model, row_id)
+                assert row is not None
+                rename(session, row, name, self.window.annotator_name)
         except AnnotatorError as exc:
             self.window.statusBar().showMessage(f"not renamed: {exc}", 8000)
             return
-        self._done(f"renamed project {old!r} → {name.strip()!r}")
+        self._done(f"renamed {kind} {old!r} → {name.strip()!r}")

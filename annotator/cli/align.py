@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from annotator.cli.app import actor, app, err, open_store
-from annotator.cli.lookups import parse_suffixes
+from annotator.cli.lookups import parse_suffixes, warn_skipped
 from annotator.errors import AnnotatorError, InputError
 
 if TYPE_CHECKING:
@@ -98,12 +98,7 @@ def _align_folder(
     from annotator.pairing import find_folder_pairs
 
     found = find_folder_pairs(folder, src_lang, tgt_lang, suffixes=suffixes)
-    if found.skipped:
-        err.print(
-            f"warning: skipped {len(found.skipped)} file(s) that are not pairs: "
-            f"{found.skipped_summary()}",
-            markup=False,
-        )
+    warn_skipped(found)
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: exists and is not a folder")
     out_dir.mkdir(parents=True, exist_ok=True)

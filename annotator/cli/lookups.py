@@ -10,6 +10,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from annotator.model import DocumentPair, Layer
+    from annotator.pairing import FolderPairs
 
 
 def get_pair(session: Session, pair_id: int) -> DocumentPair:
@@ -61,3 +62,15 @@ def parse_suffixes(value: str | None) -> tuple[str, str] | None:
     if len(parts) != 2 or not all(parts):
         raise InputError(f"--suffixes takes two suffixes, SRC,TGT (e.g. eng,ara), not {value!r}")
     return parts[0], parts[1]
+
+
+def warn_skipped(found: FolderPairs) -> None:
+    """Print one warning line listing the files of a folder that make no pair."""
+    from annotator.cli.app import err
+
+    if found.skipped:
+        err.print(
+            f"warning: skipped {len(found.skipped)} file(s) that are not pairs: "
+            f"{found.skipped_summary()}",
+            markup=False,
+        )

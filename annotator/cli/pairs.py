@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from annotator.cli.app import actor, app, err, open_store, out
-from annotator.cli.lookups import get_pair, parse_suffixes, pick_layer
+from annotator.cli.lookups import get_pair, parse_suffixes, pick_layer, warn_skipped
 from annotator.errors import InputError
 from annotator.text.script import Direction
 
@@ -90,12 +90,7 @@ def import_(
             found = find_folder_pairs(
                 source, project.source_lang, project.target_lang, suffixes=parse_suffixes(suffixes)
             )
-            if found.skipped:
-                err.print(
-                    f"warning: skipped {len(found.skipped)} file(s) that are not pairs: "
-                    f"{found.skipped_summary()}",
-                    markup=False,
-                )
+            warn_skipped(found)
             files = found.pairs
         else:
             if target is None:
