@@ -1,0 +1,47 @@
+"""What an export wrote and what its format could not carry, for the one-screen report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class ExportReport:
+    """Counts of what was written, and the losses of the format (each said once)."""
+
+    format: str
+    layer: str
+    pairs: int = 0
+    empty_pairs: list[str] = field(default_factory=list)
+    beads: Counter[str] = field(default_factory=Counter)
+    one_sided_written: int = 0
+    one_sided_skipped: int = 0
+    mentions: int = 0
+    links: int = 0
+    lost: list[str] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+
+    def cannot_carry(self, what: str) -> None:
+        """Note once that the format drops `what`."""
+        if what not in self.lost:
+            self.lost.append(what)
+
+    def lines(self) -> list[str]:
+        """Return the report, a line each."""
+        kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(self.beads.items())) or "none"
+        out = [
+            f"{self.format} export of the {self.layer} layer: {self.pairs} pair(s)",
+            f"beads: {sum(self.beads.values())} ({kinds})",
+            f"one-sided beads: {self.one_sided_written} written, {self.one_sided_skipped} skipped",
+            f"mentions: {self.mentions}, links: {self.links}",
+        ]
+        if self.empty_pairs:
+            shown = ", ".join(self.empty_pairs[:5])
+            more = f" and {len(self.empty_pairs) - 5} more" if len(self.empty_pairs) > 5 else ""
+            out.append(f"pairs with an empty layer (exported empty): {shown}{more}")
+        for what in self.lost:
+            out.append(f"not carried by {self.format}: {what}")
+        out.append("written: " + ", ".join(str(path) for path in self.files))
+        return out
