@@ -7,6 +7,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from lxml import etree
 
 from annotator.alignment.beads import parse_beads
 from annotator.commands import Editor
@@ -17,6 +18,7 @@ from annotator.layers import bead_rows, ensure_annotator_layer
 from annotator.model import DocumentPair, Layer
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
+from tests.bench.common import shared_dir
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run
 
@@ -145,3 +147,44 @@ def test_gold_by_default_and_all_pairs(
     jsonschema.validate(json.loads(out.read_text("utf-8")), schema())
     code, _, err = run(capsys, "--db", annotated, "export", "news", "-f", "tmx2", "-o", out)
     assert code == 2 and "unknown format 'tmx2'" in err
+
+
+TMX_DTD = shared_dir() / "specs" / "tmx14.dtd"
+
+
+def test_tmx_is_valid_against_the_dtd_and_says_what_each_unit_is(
+    annotated: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "seed.tmx"
+    args = ("--layer", "Alice", "-f", "tmx", "-o", out)
+    code, report, _ = run(capsys, "--db", annotated, "export", "news", *args)
+    assert code == 0 and "one-sided beads: 0 written, 2 skipped" in report
+    assert "not carried by tmx: mentions and links" in report
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    tree = etree.parse(str(out), parser)
+    dtd = etree.DTD(str(TMX_DTD))
+    assert dtd.validate(tree), dtd.error_log.filter_from_errors()
+    header = tree.find("header")
+    assert header is not None and header.get("o-tmf") == "annotator"
+    assert header.get("srclang") == "en" and header.get("segtype") == "sentence"
+    units = tree.findall("body/tu")
+    assert len(units) == 9
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    assert all([tuv.get(lang) for tuv in tu.findall("tuv")] == ["en", "ar"] for tu in units)
+    props = {p.get("type"): p.text for p in units[0].findall("prop")}
+    assert props["x-pair"] == "austin-gallant-call" and props["x-bead"] == "1"
+    merged = [tu for tu in units if tu.get("segtype") == "block"]
+    assert len(merged) == 2  # the two 2:1 beads, their English sentences joined
+    assert merged[0].find("tuv/seg").text.count(". ") >= 1
+    code, report, _ = run(capsys, "--db", annotated, "export", "news", *args, "--keep-one-sided")
+    tree = etree.parse(str(out), parser)
+    assert dtd.validate(tree) and len(tree.findall("body/tu")) == 11
+    title = tree.findall("body/tu")[0]
+    assert [tuv.get(lang) for tuv in title.findall("tuv")] == ["en"]  # the 1:0 title row
+
+
+def test_the_cli_lists_every_registered_format() -> None:
+    from annotator.cli.export import FORMAT_NAMES
+    from annotator.formats import FORMATS
+
+    assert sorted(FORMAT_NAMES) == sorted(FORMATS)

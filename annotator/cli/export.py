@@ -10,7 +10,8 @@ import typer
 from annotator.cli.app import app, err, open_store, out
 from annotator.errors import InputError
 
-FORMAT_NAMES = ("jsonl", "moses", "tsv", "beads")  # annotator.formats.FORMATS, without importing
+# The names of annotator.formats.FORMATS, for --help without importing the formats.
+FORMAT_NAMES = ("jsonl", "tmx", "moses", "tsv", "beads")
 
 
 @app.command("export")

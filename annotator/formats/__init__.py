@@ -22,6 +22,7 @@ from annotator.formats.jsonl import JsonlWriter
 from annotator.formats.options import ExportOptions
 from annotator.formats.parallel import MosesWriter, TsvWriter
 from annotator.formats.report import ExportReport
+from annotator.formats.tmx import TmxWriter
 from annotator.model import DocumentPair, Layer, LayerKind, LayerStatus, Project
 
 
@@ -52,6 +53,7 @@ FORMATS: dict[str, Format] = {
     "moses": Format("moses", MosesWriter, False, "PATH.SRC + PATH.TGT, one bead per line"),
     "tsv": Format("tsv", TsvWriter, False, "one file: source TAB target per bead"),
     "beads": Format("beads", BeadFilesWriter, True, "a folder: NAME.beads + sentence files"),
+    "tmx": Format("tmx", TmxWriter, False, "TMX 1.4b: one translation unit per bead"),
 }
 
 
