@@ -9,7 +9,7 @@ from sqlalchemy import case, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from annotator.alignment.beads import AlignedBead, check_partition
+from annotator.alignment.beads import AlignedBead, check_cover, check_partition, crosses
 from annotator.audit import record
 from annotator.errors import InputError, IntegrityError
 from annotator.model import (
@@ -102,18 +102,40 @@ def replace_alignment(
     layer: Layer,
     beads: Sequence[AlignedBead],
     status: BeadStatus = BeadStatus.AUTOMATIC,
+    *,
+    statuses: Sequence[BeadStatus] | None = None,
+    crossing: bool = False,
 ) -> None:
-    """Replace the layer's beads with beads of sentence indices that partition both sides."""
+    """Replace the layer's beads with beads of sentence indices that partition both sides.
+
+    `statuses` gives each bead its own status. With crossing=True (an imported gold file) the
+    beads need only cover every sentence once; the layer is marked as holding crossing beads
+    when they do.
+    """
     src_ids = segment_ids(session, layer, Side.SOURCE)
     tgt_ids = segment_ids(session, layer, Side.TARGET)
-    check_partition(beads, len(src_ids), len(tgt_ids))
+    if crossing:
+        check_cover(beads, len(src_ids), len(tgt_ids))
+        crossing = crosses(beads)
+    else:
+        check_partition(beads, len(src_ids), len(tgt_ids))
+    if statuses is not None and len(statuses) != len(beads):
+        raise ValueError("one status per bead")
     clear_alignment(session, layer)
+    if layer.crossing != crossing:
+        layer.crossing = crossing
+        session.flush()
     bead_ids = (
         list(
             session.scalars(
                 insert(Bead).returning(Bead.id, sort_by_parameter_order=True),
                 [
-                    {"layer_id": layer.id, "position": i, "status": status.value, "score": b.score}
+                    {
+                        "layer_id": layer.id,
+                        "position": i,
+                        "status": (statuses[i] if statuses is not None else status).value,
+                        "score": b.score,
+                    }
                     for i, b in enumerate(beads)
                 ],
             )
@@ -175,6 +197,7 @@ def copy_layer(
 ) -> Layer:
     """Create a layer of the same pair holding a copy of the source layer's annotations."""
     layer = new_layer(session, source.pair, kind, annotator)
+    layer.crossing = source.crossing
     ids = {"new": layer.id, "old": source.id}
     # Sentences and beads in bulk (tens of thousands in a long pair); beads keep positions,
     # so each copied sentence finds its new bead by position.

@@ -25,6 +25,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
@@ -218,6 +219,9 @@ class Layer(Base):
     annotator_id: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
     status: Mapped[str] = mapped_column(String(16), default=LayerStatus.NEW.value)
     version: Mapped[int] = mapped_column(Integer, nullable=False)
+    # True only for a layer imported with crossing beads (a bead holding sentences 72 and 74 while
+    # another holds 73): the store then checks a cover, not an order, and order-based edits refuse.
+    crossing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utc_now, onupdate=utc_now

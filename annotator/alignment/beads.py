@@ -57,7 +57,12 @@ def _parse_score(field: str, line_no: int) -> float:
 
 def parse_beads(text: str) -> list[AlignedBead]:
     """Parse one `[src]:[tgt][:score]` bead per non-blank line; InputError names the bad line."""
-    beads: list[AlignedBead] = []
+    return [bead for _, bead in parse_bead_lines(text)]
+
+
+def parse_bead_lines(text: str) -> list[tuple[int, AlignedBead]]:
+    """Return (1-based line number, bead) of every non-blank line, as `parse_beads` reads them."""
+    beads: list[tuple[int, AlignedBead]] = []
     for line_no, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -69,7 +74,7 @@ def parse_beads(text: str) -> list[AlignedBead]:
         if not src and not tgt:
             raise InputError(f"line {line_no}: bead with both sides empty")
         score = None if match.group(3) is None else _parse_score(match.group(3), line_no)
-        beads.append(AlignedBead(src, tgt, score))
+        beads.append((line_no, AlignedBead(src, tgt, score)))
     return beads
 
 
@@ -124,3 +129,44 @@ def check_partition(beads: Sequence[AlignedBead], n_src: int, n_tgt: int) -> Non
         raise IntegrityError(f"source sentences {next_src}..{n_src - 1} belong to no bead")
     if next_tgt != n_tgt:
         raise IntegrityError(f"target sentences {next_tgt}..{n_tgt - 1} belong to no bead")
+
+
+def check_cover(beads: Sequence[AlignedBead], n_src: int, n_tgt: int) -> None:
+    """Raise IntegrityError unless every sentence of both sides is in exactly one bead.
+
+    The test for gold files whose beads may cross (InterText allows it); ids are 0-based.
+    """
+    for side, total, groups in (
+        ("source", n_src, [b.src for b in beads]),
+        ("target", n_tgt, [b.tgt for b in beads]),
+    ):
+        owner: dict[int, int] = {}
+        for index, ids in enumerate(groups):
+            for k in ids:
+                if k >= total:
+                    raise IntegrityError(
+                        f"bead {index}: {side} sentence {k} is out of range (only {total})"
+                    )
+                if k in owner:
+                    raise IntegrityError(
+                        f"bead {index}: {side} sentence {k} is in bead {owner[k]} too"
+                    )
+                owner[k] = index
+        if len(owner) != total:
+            missing = min(set(range(total)) - set(owner))
+            raise IntegrityError(f"{side} sentence {missing} belongs to no bead")
+    for index, bead in enumerate(beads):
+        if not bead.src and not bead.tgt:
+            raise IntegrityError(f"bead {index} is empty on both sides")
+
+
+def crosses(beads: Sequence[AlignedBead]) -> bool:
+    """Return whether the beads are not a contiguous in-order partition (they cross or skip)."""
+    for side in (0, 1):
+        expected = 0
+        for bead in beads:
+            ids = bead.src if side == 0 else bead.tgt
+            if ids and ids != tuple(range(expected, expected + len(ids))):
+                return True
+            expected += len(ids)
+    return False

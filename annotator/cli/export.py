@@ -8,10 +8,9 @@ from typing import Annotated
 import typer
 
 from annotator.cli.app import app, err, open_store, out
-from annotator.errors import InputError
 
 # The names of annotator.formats.FORMATS, for --help without importing the formats.
-FORMAT_NAMES = ("jsonl", "tmx", "moses", "tsv", "beads")
+FORMAT_NAMES = ("jsonl", "tmx", "intertext", "moses", "tsv", "beads", "conll", "brat")
 
 
 @app.command("export")
@@ -48,7 +47,8 @@ def export(
     keep_one_sided: Annotated[
         bool,
         typer.Option(
-            "--keep-one-sided", help="moses/tsv: write 1:0 and 0:1 beads with an empty side."
+            "--keep-one-sided",
+            help="tmx: write 1:0 and 0:1 beads as one-tuv units; moses/tsv: with an empty side.",
         ),
     ] = False,
     utf16_offsets: Annotated[
@@ -58,57 +58,34 @@ def export(
     """Export a project's pairs (by default the adjudicated gold) and print what was written."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from annotator.formats import (
-        FORMATS,
-        ExportOptions,
-        ExportReport,
-        iter_export_pairs,
-        select_pairs,
-    )
+    from annotator.formats import ExportOptions, ExportRequest, check_request, run_export
     from annotator.projects import find_project
 
-    if format_name not in FORMATS:
-        raise InputError(f"unknown format {format_name!r}: use {', '.join(FORMATS)}")
-    chosen = FORMATS[format_name]
-    if not chosen.folder and output.is_dir():
-        raise InputError(f"{output} is a folder: {format_name} writes a file")
-    if not output.parent.is_dir() and not chosen.folder:
-        raise InputError(f"{output.parent}: no such folder")
-    report = ExportReport(format_name, layer_ref)
+    request = ExportRequest(
+        format_name,
+        output,
+        layer_ref,
+        tuple(pair_refs or ()),
+        all_pairs,
+        confirmed_only,
+        ExportOptions(keep_one_sided, utf16_offsets),
+    )
+    check_request(request)
     store = open_store()
     with store.read() as session:
         project = find_project(session, project_ref)
-        selected = select_pairs(
-            session, project, pair_refs or (), layer_ref=layer_ref, all_pairs=all_pairs
-        )
-        if not selected:
-            hint = (
-                "no pair has an adjudicated gold layer; use --layer automatic or an annotator's "
-                "name, or --all-pairs"
-                if layer_ref == "gold"
-                else f"no pair has a {layer_ref!r} layer"
-            )
-            raise InputError(f"nothing to export: {hint}")
-        writer = chosen.writer(output, ExportOptions(keep_one_sided, utf16_offsets), report)
-        try:
-            with Progress(
-                TextColumn("exporting {task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                console=err,
-                transient=True,
-                disable=len(selected) < 2,
-            ) as bar:
-                task = bar.add_task("pairs", total=len(selected))
-                for pair in iter_export_pairs(
-                    session, selected, confirmed_only=confirmed_only, layer_ref=layer_ref
-                ):
-                    writer.write(pair)
-                    report.pairs += 1
-                    if not pair.beads and not pair.mentions:
-                        report.empty_pairs.append(pair.name)
-                    bar.update(task, advance=1, description=pair.name)
-        finally:
-            writer.close()
+        with Progress(
+            TextColumn("exporting {task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task("pairs", total=None)
+
+            def advance(done: int, total: int, name: str) -> None:
+                bar.update(task, completed=done, total=total, description=name)
+
+            report = run_export(session, project, request, progress=advance)
     for line in report.lines():
         out.print(line, markup=False)

@@ -15,7 +15,6 @@ from annotator.errors import InputError
 from annotator.text.script import Direction
 
 if TYPE_CHECKING:
-
     pass
 
 
@@ -66,8 +65,30 @@ def import_(
         Direction | None,
         typer.Option(help="Override the target direction detected from the script."),
     ] = None,
+    layer: Annotated[
+        str | None,
+        typer.Option(
+            "--layer",
+            metavar="automatic|gold|NAME",
+            help="For annotation files and --alignment: the layer they go into (default "
+            "automatic; a JSONL record's own layer). NAME is an annotator, created if new.",
+        ),
+    ] = None,
+    alignment: Annotated[
+        Path | None,
+        typer.Option(
+            "--alignment",
+            metavar="BEADS",
+            help="With two --presegmented files: their alignment, one [i, j]:[k] bead per line.",
+        ),
+    ] = None,
 ) -> None:
-    """Import a pair of plain-text files or a folder of pairs, all in one transaction."""
+    """Import plain-text pairs, or annotation files: InterText, TMX, XLIFF 2, our JSONL.
+
+    SOURCE may be a pair's source file (with TARGET), a folder of pairs or of InterText
+    alignment files, or one InterText alignment (.xml), TMX, XLIFF or JSONL file.
+    Everything is read and checked first and stored in one transaction.
+    """
     from rich.progress import (
         BarColumn,
         MofNCompleteColumn,
@@ -76,11 +97,29 @@ def import_(
         TimeElapsedColumn,
     )
 
+    from annotator.cli.layer_files import import_bead_file, import_layer_paths
+    from annotator.formats.readers import alignment_files, is_layer_file
     from annotator.importing import ImportOptions, import_pairs
     from annotator.pairing import PairFiles, find_folder_pairs, pair_name_for
     from annotator.projects import find_project
 
     options = ImportOptions(presegmented, source_direction, target_direction)
+    if alignment is not None:
+        if target is None or source.is_dir():
+            raise InputError("--alignment goes with two files: SOURCE TARGET --presegmented")
+        import_bead_file(source, target, alignment, project_ref, layer, name, options)
+        return
+    if is_layer_file(source) or (source.is_dir() and target is None and alignment_files(source)):
+        if target is not None:
+            raise InputError(f"{source}: an annotation file names its texts; give no TARGET")
+        paths = alignment_files(source) if source.is_dir() else [source]
+        import_layer_paths(paths, project_ref, layer)
+        return
+    if layer is not None:
+        raise InputError(
+            "--layer is for annotation files (InterText, TMX, XLIFF, JSONL) and --alignment;"
+            " a plain import fills the automatic layer"
+        )
     store = open_store()
     with store.write() as session:
         project = find_project(session, project_ref)

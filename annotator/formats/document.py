@@ -1,7 +1,8 @@
-"""One pair's layer as every format reads it: texts, sentences, beads, mentions and links.
+"""One pair's layer as every format writes and reads it: texts, sentences, beads, mentions, links.
 
-Built from the store one pair at a time (`read_pair`), so an export of a thousand pairs holds
-one pair in memory. Offsets are code points into the stored text, as everywhere in annotator.
+Exports build it from the store one pair at a time (`read_pair`), so an export of a thousand
+pairs holds one pair in memory; importers build it from a file and `annotator.layer_import`
+stores it. Offsets are code points into the text, as everywhere in annotator.
 """
 
 from __future__ import annotations
@@ -65,7 +66,11 @@ class ExportMention:
 
 @dataclass(frozen=True)
 class ExportPair:
-    """Everything a format may write about one pair's layer."""
+    """Everything a format may write about one pair's layer (or an importer read from a file).
+
+    Mention ids only need to be unique within the pair: links refer to them. source_name and
+    target_name are the files an importer read; crossing says the beads may cross.
+    """
 
     project: str
     pair_id: int
@@ -78,6 +83,9 @@ class ExportPair:
     beads: tuple[ExportBead, ...]
     mentions: tuple[ExportMention, ...]
     links: tuple[tuple[int, int], ...]
+    source_name: str = ""
+    target_name: str = ""
+    crossing: bool = False
 
     def side(self, side: Side | str) -> ExportSide:
         """Return one side."""
@@ -154,4 +162,5 @@ def read_pair(
         beads,
         mentions,
         links,
+        crossing=layer.crossing,
     )

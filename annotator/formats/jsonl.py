@@ -2,7 +2,9 @@
 
 Offsets are Python code points into `text` and every record says so (`"offsets": "code
 points"`); `--utf16-offsets` adds `start_utf16`/`end_utf16` to mentions and sentences, for
-JavaScript tools. The JSON Schema ships beside this module (`jsonl.schema.json`).
+JavaScript tools. Mention ids are numbered 1.. within each record (links use them), so the
+same layer always exports to the same bytes. The JSON Schema ships beside this module
+(`jsonl.schema.json`).
 """
 
 from __future__ import annotations
@@ -54,9 +56,10 @@ def record_of(pair: ExportPair, options: ExportOptions) -> dict[str, Any]:
         "target": _utf16(pair.target.text) if options.utf16_offsets else None,
     }
     mentions = []
+    number = {m.id: k for k, m in enumerate(pair.mentions, start=1)}  # ids local to the record
     for m in pair.mentions:
         item: dict[str, Any] = {
-            "id": m.id,
+            "id": number[m.id],
             "side": m.side,
             "start": m.start,
             "end": m.end,
@@ -93,7 +96,7 @@ def record_of(pair: ExportPair, options: ExportOptions) -> dict[str, Any]:
             for b in pair.beads
         ],
         "mentions": mentions,
-        "links": [{"source": a, "target": b} for a, b in pair.links],
+        "links": [{"source": number[a], "target": number[b]} for a, b in pair.links],
     }
 
 

@@ -19,6 +19,7 @@ class ExportReport:
     one_sided_written: int = 0
     one_sided_skipped: int = 0
     mentions: int = 0
+    dropped: int = 0
     links: int = 0
     lost: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
@@ -37,6 +38,8 @@ class ExportReport:
             f"one-sided beads: {self.one_sided_written} written, {self.one_sided_skipped} skipped",
             f"mentions: {self.mentions}, links: {self.links}",
         ]
+        if self.dropped:
+            out.append(f"mentions the format could not hold (not written): {self.dropped}")
         if self.empty_pairs:
             shown = ", ".join(self.empty_pairs[:5])
             more = f" and {len(self.empty_pairs) - 5} more" if len(self.empty_pairs) > 5 else ""

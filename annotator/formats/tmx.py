@@ -5,22 +5,20 @@ encoding. Each `tu` has a `tuv` with `xml:lang` per side holding one `seg`; an n
 sentences are joined with one space and the unit says `segtype="block"` (a 1:1 bead is a
 sentence). One-sided beads are skipped and counted, or written as a one-`tuv` unit with
 --keep-one-sided. `prop`s (x-pair, x-bead, x-status, x-score) keep where each unit came from.
-Characters XML 1.0 cannot hold (most C0 controls) are written as spaces and reported.
+Characters XML 1.0 cannot hold (most C0 controls) are written as spaces and reported. No
+creation date is written, so one layer always exports to the same bytes.
 """
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import quoteattr
 
 from annotator import __version__
 from annotator.formats.document import ExportBead, ExportPair
 from annotator.formats.options import ExportOptions
 from annotator.formats.report import ExportReport
-
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+from annotator.formats.textsafe import xml_text
 
 
 class TmxWriter:
@@ -34,13 +32,9 @@ class TmxWriter:
         report.files.append(path)
 
     def _text(self, text: str) -> str:
-        if _NOT_XML.search(text):
-            self.report.cannot_carry("control characters (written as spaces)")
-            text = _NOT_XML.sub(" ", text)
-        return escape(text)
+        return xml_text(text, self.report)
 
     def _start(self, pair: ExportPair) -> None:
-        now = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
         attributes = {
             "creationtool": "annotator",
             "creationtoolversion": __version__,
@@ -49,7 +43,6 @@ class TmxWriter:
             "adminlang": "en",
             "srclang": pair.source.language,
             "datatype": "plaintext",
-            "creationdate": now,
         }
         header = " ".join(f"{key}={quoteattr(value)}" for key, value in attributes.items())
         self.stream.write(

@@ -139,7 +139,8 @@ def check_layer_alignment(session: Session, layer_id: int) -> None:
     """Raise IntegrityError unless sentences are disjoint and beads partition both sides in order.
 
     A layer without beads is unaligned; with beads, every sentence of each side is in exactly one
-    bead, the bead order follows the text order, and no bead is empty on both sides.
+    bead, the bead order follows the text order (unless the layer was imported with crossing
+    beads), and no bead is empty on both sides.
     """
     session.flush()
     rows = session.execute(
@@ -150,6 +151,7 @@ def check_layer_alignment(session: Session, layer_id: int) -> None:
     beads = session.execute(
         select(Bead.id, Bead.position).where(Bead.layer_id == layer_id).order_by(Bead.position)
     ).all()
+    crossing = bool(session.scalar(select(Layer.crossing).where(Layer.id == layer_id)))
     by_side: dict[str, list[tuple[int, int, int | None]]] = defaultdict(list)
     for side, start, end, bead_id in rows:
         by_side[side].append((start, end, bead_id))
@@ -173,7 +175,7 @@ def check_layer_alignment(session: Session, layer_id: int) -> None:
                 raise IntegrityError(
                     f"layer {layer_id}: {side} sentence at {start} is in no bead of the layer"
                 )
-            if rank[bead_id] < last:
+            if rank[bead_id] < last and not crossing:
                 raise IntegrityError(
                     f"layer {layer_id}: {side} sentence at {start} breaks the bead order"
                 )

@@ -1,0 +1,29 @@
+"""Tokens for CoNLL: words and punctuation marks, cut wherever a mention starts or ends.
+
+A token is a run of word characters (letters, marks, digits; an inner apostrophe, hyphen,
+period or comma between word characters stays inside: "al-Sisi", "U.S", "3,000") or one
+other non-space character. A mention boundary inside a token splits it there: in وإسرائيل with
+the mention on إسرائيل (the conjunction و shed by snapping), و becomes a token of its own,
+tagged O, and إسرائيل a token tagged B-.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_TOKEN = re.compile(r"[\w\u0600-\u06ff]+(?:['’\-.,][\w\u0600-\u06ff]+)*|\S", re.UNICODE)
+
+
+def tokens(text: str, start: int, end: int, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """Return the (start, end) of every token of text[start:end], split at the given offsets."""
+    inside = sorted({c for c in cuts if start < c < end})
+    out = []
+    for match in _TOKEN.finditer(text, start, end):
+        s, e = match.span()
+        for cut in inside:
+            if s < cut < e:
+                out.append((s, cut))
+                s = cut
+        out.append((s, e))
+    return out
