@@ -31,6 +31,7 @@ from ui import undo
 from ui.actions import Actions
 from ui.align.controller import AlignmentController
 from ui.annotate.controller import EntityController
+from ui.exporting import ExportController
 from ui.fonts import text_font, unsupported_characters
 from ui.help_overlay import HelpOverlay
 from ui.identity import ask_identity
@@ -65,6 +66,7 @@ class MainWindow(QMainWindow):
         self.docks: list[QDockWidget] = []
         self.conflict_notice: QMessageBox | None = None
         self.import_worker: ImportWorker | None = None
+        self.exporting = ExportController(self)
         self.import_progress: QProgressDialog | None = None
         self.navigator_panel = Navigator(self)
         self.navigator = self.navigator_panel.tree
@@ -104,6 +106,7 @@ class MainWindow(QMainWindow):
 
     def _file_menu(self, actions: Actions) -> None:
         actions.add("Import…", "Ctrl+I", self.ask_import, "File")
+        actions.add("Export…", "Ctrl+Shift+E", self.exporting.ask, "File")
         actions.add("Switch annotator…", "Ctrl+Shift+U", self.ask_switch_annotator, "File")
         actions.add("Quit", QKeySequence.StandardKey.Quit, self.close, "File")
 

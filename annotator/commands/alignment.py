@@ -405,14 +405,23 @@ def _check_edit(session: Session, layer_id: int, delta: _Delta) -> None:
                 select(*_SEGMENT_COLUMNS).where(Segment.bead_id.in_(bead_ids))
             )
         ]
+    ordered = not session.scalar(select(Layer.crossing).where(Layer.id == layer_id))
     for side in Side:
         starts = [s.start for s in touched if s.side == side.value]
         if starts:
-            _check_run(session, layer_id, side.value, min(starts), max(starts), bool(count))
+            _check_run(
+                session, layer_id, side.value, min(starts), max(starts), bool(count), ordered
+            )
 
 
 def _check_run(
-    session: Session, layer_id: int, side: str, first: int, last: int, aligned: bool
+    session: Session,
+    layer_id: int,
+    side: str,
+    first: int,
+    last: int,
+    aligned: bool,
+    ordered: bool = True,
 ) -> None:
     """Check non-overlap and bead order of one side's sentences with start in [first, last].
 
@@ -440,7 +449,7 @@ def _check_run(
                 raise IntegrityError(
                     f"layer {layer_id}: {side} sentence at {start} is in no bead of the layer"
                 )
-            if position < previous_position:
+            if position < previous_position and ordered:  # imported crossing beads may cross
                 raise IntegrityError(
                     f"layer {layer_id}: {side} sentence at {start} breaks the bead order"
                 )

@@ -14,6 +14,7 @@ BENCHMARKS = [
     "bench_import",
     "bench_gale_church",
     "bench_alignment",
+    "bench_formats",
     "bench_ui",
 ]
 
