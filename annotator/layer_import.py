@@ -213,6 +213,16 @@ def _store_one(
     report: LayerImportReport,
 ) -> None:
     item, target = file.pair, file.target
+    languages = (item.source.language, item.target.language)
+    wanted = (project.source_lang, project.target_lang)
+    if any(
+        given.split("-")[0].lower() != want.split("-")[0].lower()
+        for given, want in zip(languages, wanted, strict=True)
+    ):
+        raise InputError(
+            f"{file.origin}: languages {languages[0]}→{languages[1]} are not the project's "
+            f"{wanted[0]}→{wanted[1]}"
+        )
     pair = _existing_pair(session, project, item)
     created = pair is None
     if pair is None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from annotator.model import Bead, Layer, Link, Mention, Segment
+from annotator.model import Bead, DocumentPair, Layer, Link, Mention, Segment
 from annotator.store import Store
 from tests.test_cli import run
 from tests.test_export import annotated  # noqa: F401 (fixture)
@@ -209,3 +209,26 @@ def test_a_tmx_written_by_translate_toolkit_imports(
     _export(capsys, db, "-f", "beads", "--layer", "automatic", "-o", folder)
     assert (folder / "tm.beads").read_text("utf-8") == "[0]:[0]\n[1]:[1]\n"
     assert (folder / "tm.ar").read_text("utf-8") == "فازت مصر.\nهتف المشجعون.\n"
+
+
+def test_a_jsonl_file_of_other_languages_or_with_a_bad_line_stores_nothing(
+    annotated: str,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    first = tmp_path / "first.jsonl"
+    _export(capsys, annotated, "--layer", "Alice", "-o", first)
+    french = str(tmp_path / "fr.sqlite3")
+    assert run(capsys, "--db", french, "init", "fr", "-s", "en", "-t", "fr")[0] == 0
+    code, _, err = run(capsys, "--db", french, "import", str(first))
+    assert code == 2 and "first.jsonl: line 1: languages en→ar are not the project's en→fr" in err
+    broken = tmp_path / "broken.jsonl"
+    good = first.read_text("utf-8")
+    broken.write_text(good + good.replace('"label": "PER"', '"label": 7', 1), "utf-8")
+    copy = _fresh(tmp_path, capsys, "copy")
+    code, _, err = run(capsys, "--db", copy, "import", str(broken))
+    assert code == 2 and "broken.jsonl: line 2: mentions[0].label: expected str" in err
+    store = Store.open(copy)
+    with store.read() as session:
+        assert session.scalars(select(DocumentPair)).first() is None
+    store.close()
