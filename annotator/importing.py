@@ -99,9 +99,10 @@ def prepare_pair(files: PairFiles, project: Project, options: ImportOptions) -> 
     return PreparedPair(files.name, src, tgt, tuple(w1 + w2))
 
 
-def _existing_pair(
+def existing_pair(
     session: Session, project: Project, src_sum: str, tgt_sum: str
 ) -> DocumentPair | None:
+    """Return the project's pair whose texts have these checksums, if any."""
     src, tgt = aliased(Document), aliased(Document)
     return session.scalar(
         select(DocumentPair)
@@ -128,7 +129,8 @@ def _document(side: PreparedSide) -> Document:
     )
 
 
-def _unique_name(session: Session, project: Project, name: str, taken: set[str]) -> str:
+def unique_name(session: Session, project: Project, name: str, taken: set[str]) -> str:
+    """Return name, or "name (2)", "name (3)"… when the project or `taken` has it already."""
     existing = set(
         session.scalars(select(DocumentPair.name).where(DocumentPair.project_id == project.id))
     )
@@ -210,7 +212,7 @@ def import_pairs(
     for p in prepared:
         key = (p.source.decoded.checksum, p.target.decoded.checksum)
         report.warnings.extend(p.warnings)
-        existing = _existing_pair(session, project, *key)
+        existing = existing_pair(session, project, *key)
         if progress is not None:
             progress("stored", p.name)  # before the work: the bar names what runs now
         if existing is not None:
@@ -219,7 +221,7 @@ def import_pairs(
         if key in seen:
             report.duplicates.append((p.name, -1, seen[key]))
             continue
-        name = _unique_name(session, project, p.name, taken)
+        name = unique_name(session, project, p.name, taken)
         taken.add(name)
         seen[key] = name
         pair = store_pair(session, project, p, actor, name=name)

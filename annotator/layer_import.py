@@ -15,13 +15,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead
 from annotator.audit import record
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.document import ExportPair, ExportSide
-from annotator.importing import propose_alignment
+from annotator.importing import existing_pair, propose_alignment, unique_name
 from annotator.layers import find_layer, new_layer, replace_alignment, replace_segmentation
 from annotator.model import (
     Annotator,
@@ -90,19 +90,7 @@ def checksum(text: str) -> str:
 
 
 def _existing_pair(session: Session, project: Project, item: ExportPair) -> DocumentPair | None:
-    src, tgt = aliased(Document), aliased(Document)
-    return session.scalar(
-        select(DocumentPair)
-        .join(src, DocumentPair.source_document_id == src.id)
-        .join(tgt, DocumentPair.target_document_id == tgt.id)
-        .where(
-            DocumentPair.project_id == project.id,
-            src.checksum == checksum(item.source.text),
-            tgt.checksum == checksum(item.target.text),
-        )
-        .order_by(DocumentPair.id)
-        .limit(1)
-    )
+    return existing_pair(session, project, checksum(item.source.text), checksum(item.target.text))
 
 
 def _document(side: ExportSide, language: str, name: str, origin: str) -> Document:
@@ -120,16 +108,6 @@ def _document(side: ExportSide, language: str, name: str, origin: str) -> Docume
         normalization="NFC",
         import_notes=[],
     )
-
-
-def _unique_name(session: Session, project: Project, name: str) -> str:
-    existing = set(
-        session.scalars(select(DocumentPair.name).where(DocumentPair.project_id == project.id))
-    )
-    candidate, n = name, 2
-    while candidate in existing:
-        candidate, n = f"{name} ({n})", n + 1
-    return candidate
 
 
 def _is_empty(session: Session, layer: Layer) -> bool:
@@ -228,7 +206,7 @@ def _store_one(
     if pair is None:
         pair = DocumentPair(
             project=project,
-            name=_unique_name(session, project, item.name or "pair"),
+            name=unique_name(session, project, item.name or "pair", set()),
             source=_document(item.source, project.source_lang, item.source_name, file.origin),
             target=_document(item.target, project.target_lang, item.target_name, file.origin),
         )

@@ -40,6 +40,7 @@ from annotator.formats import (
 )
 from annotator.model import Annotator, DocumentPair, Project
 from annotator.store import Store
+from ui.background import finish, progress_dialog, show_step
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -214,17 +215,11 @@ class ExportController:
     def start(self, project_id: int, request: ExportRequest) -> None:
         """Run the export in a thread behind a progress dialog whose Cancel stops it."""
         worker = ExportWorker(self.window.store, project_id, request)
-        progress = QProgressDialog("Exporting…", "Cancel", 0, 0, self.window)
-        progress.setWindowTitle("Export")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.canceled.connect(lambda: setattr(worker, "cancelled", True))
+        progress = progress_dialog(
+            self.window, "Export", lambda: setattr(worker, "cancelled", True)
+        )
         worker.progress.connect(
-            lambda done, total, name: (
-                progress.setMaximum(total),
-                progress.setValue(done),
-                progress.setLabelText(f"exported {name}"),
-            )
+            lambda done, total, name: show_step(progress, done, total, f"exported {name}")
         )
         worker.finished_export.connect(self._finished)
         self.worker, self.progress = worker, progress
@@ -232,13 +227,7 @@ class ExportController:
         worker.start()
 
     def _finished(self, report: ExportReport | None, error: str) -> None:
-        worker, progress = self.worker, self.progress
-        if progress is not None:
-            progress.reset()
-            progress.close()
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        finish(self.progress, self.worker)
         self.worker = self.progress = None
         if report is None:
             self.window.statusBar().showMessage(error, 15000)

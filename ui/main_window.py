@@ -7,6 +7,8 @@ runs, and the refresh after a command.
 
 from __future__ import annotations
 
+from functools import partial
+
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
@@ -31,6 +33,7 @@ from ui import undo
 from ui.actions import Actions
 from ui.align.controller import AlignmentController
 from ui.annotate.controller import EntityController
+from ui.background import finish, progress_dialog, show_step
 from ui.exporting import ExportController
 from ui.fonts import text_font, unsupported_characters
 from ui.help_overlay import HelpOverlay
@@ -172,29 +175,16 @@ class MainWindow(QMainWindow):
     def start_import(self, request: ImportRequest) -> None:
         """Run an import in a thread behind a progress dialog whose Cancel rolls it back."""
         worker = ImportWorker(self.store, request, self.annotator_name)
-        progress = QProgressDialog("Importing…", "Cancel", 0, 0, self)
-        progress.setWindowTitle("Import")
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        progress.setMinimumDuration(0)
-        progress.canceled.connect(lambda: setattr(worker, "cancelled", True))
-        worker.progress.connect(
-            lambda done, total, text: (
-                progress.setMaximum(total), progress.setValue(done), progress.setLabelText(text)
-            )
-        )
+        progress = progress_dialog(self, "Import", lambda: setattr(worker, "cancelled", True))
+        worker.progress.connect(partial(show_step, progress))
         worker.finished_import.connect(lambda report, error: self._imported(report, error))
         self.import_worker, self.import_progress = worker, progress
         progress.show()
         worker.start()
 
     def _imported(self, report: ImportReport | None, error: str) -> None:
-        worker, progress = self.import_worker, self.import_progress
-        if progress is not None:
-            progress.reset()
-            progress.close()
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
+        worker = self.import_worker
+        finish(self.import_progress, worker)
         self.import_worker = self.import_progress = None
         if report is None:
             self.statusBar().showMessage(error, 15000)
