@@ -1,0 +1,1 @@
+"""Review: agreement between layers, merging them into the gold, and adjudication."""
