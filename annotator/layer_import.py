@@ -38,6 +38,7 @@ from annotator.model import (
     Side,
 )
 from annotator.projects import get_or_create_annotator
+from annotator.review.roles import require_reviewer
 from annotator.text.script import direction_for_language
 
 
@@ -201,6 +202,8 @@ def _store_one(
             f"{file.origin}: languages {languages[0]}→{languages[1]} are not the project's "
             f"{wanted[0]}→{wanted[1]}"
         )
+    if target.kind is LayerKind.GOLD:
+        require_reviewer(session, actor, "import into the gold layer")
     pair = _existing_pair(session, project, item)
     created = pair is None
     if pair is None:

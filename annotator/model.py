@@ -27,6 +27,7 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
 
@@ -114,6 +115,8 @@ class Project(Base):
     source_lang: Mapped[str] = mapped_column(String(16))
     target_lang: Mapped[str] = mapped_column(String(16))
     label_schema: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # blind annotation: an annotator sees only their own layer of a pair (reviewers see all)
+    blind: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     pairs: Mapped[list[DocumentPair]] = relationship(

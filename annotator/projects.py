@@ -108,6 +108,7 @@ def create_project(
     )
     session.add(project)
     session.flush()
+    _make_reviewer(session, actor)
     record(
         session,
         actor,
@@ -118,6 +119,17 @@ def create_project(
         target_lang=target_lang,
     )
     return project
+
+
+def _make_reviewer(session: Session, actor: Annotator | str) -> None:
+    """Make whoever creates a project a reviewer (creating them as one if new)."""
+    from annotator.review.roles import identity_name
+
+    name = identity_name(actor)
+    found = get_or_create_annotator(session, name, Role.REVIEWER, actor=name)
+    if found.role != Role.REVIEWER.value:
+        found.role = Role.REVIEWER.value
+        record(session, name, "set_role", name=found.name, role=Role.REVIEWER.value)
 
 
 def find_project(session: Session, ref: str | None) -> Project:

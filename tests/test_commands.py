@@ -286,7 +286,9 @@ REFUSALS: dict[
         InputError,
         "only a gold layer",
     ),
-    "status_unchanged": (lambda s, p, ids: SetLayerStatus("new"), InputError, "already new"),
+    "status_unchanged": (
+        lambda s, p, ids: SetLayerStatus("in_progress"), InputError, "already in_progress"
+    ),
 }
 
 
@@ -304,7 +306,7 @@ def test_refusals_change_nothing(
     assert audit_count(store) == events
     assert editor.version == version
     assert editor.undo_text == undo_text and not editor.can_redo
-    editor.execute(SetLayerStatus("in_progress"))  # the editor still works
+    editor.execute(SetLayerStatus("done"))  # the editor still works (edits made it in progress)
 
 
 def test_bad_arguments_are_refused_when_built() -> None:

@@ -6,7 +6,7 @@ from annotator.alignment.pair_alignment import linked_names
 from annotator.commands import Editor
 from annotator.commands.entities import TagCounterpart, TagMention
 from annotator.layers import ensure_annotator_layer, new_layer
-from annotator.model import DocumentPair, Layer, LayerKind, LayerStatus
+from annotator.model import DocumentPair, Layer, LayerKind, LayerStatus, Role
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 
@@ -51,6 +51,7 @@ def test_an_annotator_never_sees_another_annotators_links(
         assert pair is not None
         gold = new_layer(session, pair, LayerKind.GOLD)
         gold_id = gold.id
+        get_or_create_annotator(session, "reviewer", Role.REVIEWER)  # only reviewers write gold
     _link(store, gold_id, "reviewer", "Yoav Gallant", "يوآف غالانت")
     assert _names(store, bob) == []  # not while the gold is not adjudicated
     with store.write() as session:

@@ -53,7 +53,7 @@ def test_remove_asks_and_names_what_goes(
     before = _counts(two_pairs)
     code, _, err = run(capsys, "--db", two_pairs, "remove", "pair", "austin-gallant-call")
     assert code == 2 and "confirm with --yes" in err  # no terminal here to ask on
-    assert "Alice (new): 1 mentions, 0 links" in err and "automatic" in err
+    assert "Alice (in_progress): 1 mentions, 0 links" in err and "automatic" in err
     assert _counts(two_pairs) == before
     code, out, _ = run(capsys, "--db", two_pairs, "remove", "pair", "1", "--yes")
     assert code == 0 and "removed pair 1 'austin-gallant-call'" in out

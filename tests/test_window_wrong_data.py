@@ -318,7 +318,7 @@ def test_remove_and_rename_a_pair_from_the_navigator(
 
     monkeypatch.setattr(QMessageBox, "question", question)
     window.navigator_panel.remove_pair(window.pair_id)
-    assert "Alice (new): 1 mentions, 0 links" in asked[0] and "automatic" in asked[0]
+    assert "Alice (in_progress): 1 mentions, 0 links" in asked[0] and "automatic" in asked[0]
     assert window.navigator.topLevelItem(0).childCount() == 1  # answered No: nothing went
     monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
     window.navigator_panel.remove_pair(window.pair_id)

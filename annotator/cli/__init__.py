@@ -13,8 +13,20 @@ from annotator.cli import pairs
 from annotator.cli import align
 from annotator.cli import export
 from annotator.cli import review
+from annotator.cli import people
 from annotator.cli import admin
 from annotator.cli import gui
 from annotator.cli.app import app, main
 
-__all__ = ["admin", "align", "app", "export", "gui", "main", "pairs", "projects", "review"]
+__all__ = [
+    "admin",
+    "align",
+    "app",
+    "export",
+    "gui",
+    "main",
+    "pairs",
+    "people",
+    "projects",
+    "review",
+]

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.app import app, err, open_store, out
+from annotator.cli.app import actor, app, err, open_store, out
 
 # The names of annotator.formats.FORMATS, for --help without importing the formats.
 FORMAT_NAMES = ("jsonl", "tmx", "intertext", "moses", "tsv", "beads", "conll", "brat")
@@ -60,6 +60,7 @@ def export(
 
     from annotator.formats import ExportOptions, ExportRequest, check_request, run_export
     from annotator.projects import find_project
+    from annotator.review.roles import check_layer_read
 
     request = ExportRequest(
         format_name,
@@ -74,6 +75,7 @@ def export(
     store = open_store()
     with store.read() as session:
         project = find_project(session, project_ref)
+        check_layer_read(session, project.blind, layer_ref, actor())
         with Progress(
             TextColumn("exporting {task.description}"),
             BarColumn(),

@@ -191,12 +191,18 @@ def show(
     """Print a pair's sentences side by side, one alignment bead per row."""
     from annotator.layers import alignment, sentence_spans
     from annotator.model import Side
+    from annotator.review.roles import PermissionDeniedError, visible_to
     from annotator.text.terminal import Column, render_side_by_side
 
     store = open_store()
     with store.read() as session:
         pair = get_pair(session, pair_id)
         layer = pick_layer(pair, layer_ref)
+        if not visible_to(session, layer, actor()):
+            raise PermissionDeniedError(
+                f"annotation in project {pair.project.name!r} is blind: the {layer.owner_label} "
+                "layer is not yours"
+            )
         texts = {side: pair.document(side).text for side in Side}
         spans = {side: sentence_spans(session, layer, side) for side in Side}
         beads = alignment(session, layer)

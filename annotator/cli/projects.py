@@ -27,25 +27,39 @@ def init(
     schema: Annotated[
         str, typer.Option(help="Entity label schema: a built-in name (news) or a JSON file.")
     ] = "news",
+    blind: Annotated[
+        bool,
+        typer.Option(
+            "--blind/--open",
+            help="Blind annotation (the default): annotators see only their own layer.",
+        ),
+    ] = True,
 ) -> None:
-    """Create a project with a language pair and an entity label schema."""
+    """Create a project with a language pair and an entity label schema; you are its reviewer."""
     from annotator.projects import create_project, load_schema
+    from annotator.review.roles import identity_name
 
     labels = load_schema(schema)
     store = open_store()
     with store.write() as session:
         project = create_project(session, name, source_lang, target_lang, actor(), labels)
+        project.blind = blind
         out.print(
             f"created project {project.id} {project.name!r} "
-            f"({project.source_lang} → {project.target_lang}) in {store.describe()}"
+            f"({project.source_lang} → {project.target_lang}) in {store.describe()}; "
+            f"{identity_name(actor())} is its reviewer"
+            + ("" if blind else "; annotators see each other's layers")
         )
 
 
 def _layer_rows(session: Session, pair: DocumentPair) -> list[dict[str, Any]]:
     from annotator.layers import layer_progress
+    from annotator.review.roles import visible_to
 
     rows = []
     for layer in pair.layers:
+        if not visible_to(session, layer, actor()):
+            continue  # blind project: another annotator's layer
         p = layer_progress(session, layer)
         rows.append(
             {

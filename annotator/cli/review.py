@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.app import app, open_store, out
+from annotator.cli.app import actor, app, open_store, out
 
 COLUMNS = ("measure", "label", "reference", "compared", "pair", "precision", "recall", "f1",
            "jaccard", "kappa", "alpha", "items")  # fmt: skip
@@ -59,6 +59,7 @@ def agree(
 
     from annotator.projects import find_project
     from annotator.review.agreement import ONE_SIDED_NOTE, agreement
+    from annotator.review.roles import identity_name, is_reviewer
 
     names = [a.strip() for a in (annotators or "").split(",") if a.strip()]
     store = open_store()
@@ -66,6 +67,10 @@ def agree(
         project = find_project(session, project_ref)
         figures = agreement(session, project, tuple(pair_refs or ()), names)
         project_name = project.name
+        me = identity_name(actor())
+        if project.blind and not is_reviewer(session, me):
+            # blind project: an annotator sees how far they are from the gold, nothing else
+            figures = [f for f in figures if f.reference == "gold" and f.compared == me]
     if output is OutputFormat.JSON:
         print(json.dumps([f.record() for f in figures], ensure_ascii=False, indent=1))
         return

@@ -21,6 +21,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from annotator.audit import record
 from annotator.errors import ConflictError, InputError, IntegrityError
 from annotator.model import Annotator, Layer, LayerKind, LayerStatus, Side, utc_now
+from annotator.review.roles import check_edit, check_status_change, started_editing
 from annotator.store import Store
 
 
@@ -173,6 +174,11 @@ class SetLayerStatus(Command):
         layer.status = self._previous
         return Changes(layer.id, layer_status=True)
 
+    @property
+    def previous(self) -> str | None:
+        """Return the status before the command ran (None before it ran)."""
+        return self._previous
+
     def reset(self) -> None:
         """Forget the previous status."""
         self._previous = None
@@ -195,6 +201,7 @@ class Editor:
         self._actor_name = actor.name if isinstance(actor, Annotator) else actor
         self._undo: list[Command] = []
         self._redo: list[Command] = []
+        self._started: set[int] = set()  # commands whose run moved the layer from new
         with store.read() as session:
             layer = session.get(Layer, layer_id)
             if layer is None:
@@ -269,6 +276,7 @@ class Editor:
             self._version = layer.version
         self._undo.clear()
         self._redo.clear()
+        self._started.clear()
 
     def _locked_layer(self, session: Session) -> Layer:
         layer = session.get(Layer, self.layer_id)
@@ -285,7 +293,23 @@ class Editor:
         try:
             with self.store.write() as session:
                 layer = self._locked_layer(session)
+                who = self._actor_name
+                if isinstance(command, SetLayerStatus):
+                    previous = command.previous
+                    undoing = action.startswith("undo:") and previous is not None
+                    target = LayerStatus(previous) if previous and undoing else command.status
+                    check_status_change(session, layer, target, who)
+                else:
+                    check_edit(session, layer, who)
                 changes = step(session, layer)
+                if isinstance(command, SetLayerStatus):
+                    pass
+                elif action.startswith("undo:"):
+                    if id(command) in self._started:  # undoing the first edit: new again
+                        layer.status = LayerStatus.NEW.value
+                        self._started.discard(id(command))
+                elif started_editing(layer):
+                    self._started.add(id(command))
                 # Touching the row makes the ORM bump `version` (its version_id_col).
                 layer.updated_at = utc_now()
                 actor = (
