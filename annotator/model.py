@@ -353,6 +353,25 @@ class Link(Base):
     target_mention: Mapped[Mention] = relationship(foreign_keys=[target_mention_id])
 
 
+class Decision(Base):
+    """A reviewer's decision on one place where annotators disagree, kept with the gold layer.
+
+    `kind` is bead, mention or link; `place` names the place (its text ranges or its link
+    ends); `choice` is an annotator's name, `none` (nothing belongs here) or `manual`.
+    """
+
+    __tablename__ = "decisions"
+    __table_args__ = (UniqueConstraint("layer_id", "kind", "place", name="uq_decisions_place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    layer_id: Mapped[int] = mapped_column(ForeignKey("layers.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(16))
+    place: Mapped[str] = mapped_column(String(200))
+    choice: Mapped[str] = mapped_column(String(200))
+    annotator_id: Mapped[int | None] = mapped_column(ForeignKey("annotators.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
 class AuditEvent(Base):
     """One recorded change: who, when and what; kept when its subject is deleted."""
 

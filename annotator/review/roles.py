@@ -91,6 +91,10 @@ def check_status_change(
     """Raise unless the actor may move the layer to this status."""
     if layer.kind == LayerKind.GOLD.value:
         require_reviewer(session, actor, "change the status of the gold layer")
+        if status is LayerStatus.ADJUDICATED:
+            from annotator.review.gold import check_ready  # reads layers: only when needed
+
+            check_ready(session, layer)
         return
     reopening = layer.status == LayerStatus.DONE.value and status is not LayerStatus.DONE
     if reopening and gold_started(session, layer.pair_id) and not is_reviewer(session, actor):

@@ -1,0 +1,186 @@
+"""The gold layer's content as text spans, read and written whole, and its open places.
+
+Adjudication works on spans, not row ids, because the gold takes beads and mentions from
+layers with their own segmentations: writing beads rebuilds the gold's sentences from the
+beads' spans. A snapshot (`read_gold`) restores exactly what was there, decisions included,
+which is how every adjudication step is undone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from annotator.alignment.beads import AlignedBead
+from annotator.errors import InputError
+from annotator.layers import bead_rows, replace_alignment, replace_segmentation
+from annotator.model import (
+    BeadStatus,
+    Decision,
+    DocumentPair,
+    Layer,
+    LayerKind,
+    Link,
+    Mention,
+    Side,
+)
+from annotator.review.agreement import read_layer
+from annotator.review.entity_agreement import MentionKey
+from annotator.review.places import LinkKey, Merge, SpanBead, Version, merge
+
+QUORUM = "quorum"  # a decision row of this kind keeps the quorum the gold was merged with
+
+
+@dataclass(frozen=True)
+class GoldContent:
+    """Everything of a gold layer that adjudication changes."""
+
+    beads: tuple[tuple[SpanBead, str], ...]  # bead spans and status
+    mentions: tuple[tuple[MentionKey, bool], ...]
+    links: tuple[LinkKey, ...]
+    decisions: tuple[tuple[str, str, str, int | None], ...]  # kind, place, choice, who
+
+
+def read_gold(session: Session, layer: Layer) -> GoldContent:
+    """Return the layer's content as spans, with its decisions."""
+    data = read_layer(session, layer)
+    statuses = [row.status for row in bead_rows(session, layer)] if data.beads else []
+    beads = tuple(zip(data.beads.beads, statuses, strict=True)) if data.beads else ()
+    decisions = tuple(
+        (d.kind, d.place, d.choice, d.annotator_id)
+        for d in session.scalars(select(Decision).where(Decision.layer_id == layer.id))
+    )
+    return GoldContent(beads, data.entities.mentions, data.entities.links, decisions)
+
+
+def write_beads(session: Session, layer: Layer, beads: Sequence[tuple[SpanBead, str]]) -> None:
+    """Make the layer's sentences and beads exactly these (sentences from the beads' spans)."""
+    per_side = [
+        sorted({span for bead, _ in beads for span in bead[0 if k == 0 else 1]}) for k in (0, 1)
+    ]
+    for side, spans in zip(Side, per_side, strict=True):
+        replace_segmentation(session, layer, side, spans)
+    index = [{span: i for i, span in enumerate(spans)} for spans in per_side]
+    if beads:
+        replace_alignment(
+            session,
+            layer,
+            [
+                AlignedBead(
+                    tuple(sorted(index[0][s] for s in bead[0])),
+                    tuple(sorted(index[1][s] for s in bead[1])),
+                )
+                for bead, _ in beads
+            ],
+            statuses=[BeadStatus(status) for _, status in beads],
+            crossing=True,
+        )
+
+
+def write_entities(
+    session: Session,
+    layer: Layer,
+    mentions: Sequence[tuple[MentionKey, bool]],
+    links: Sequence[LinkKey],
+) -> None:
+    """Make the layer's mentions and links exactly these (a link's ends must be mentions)."""
+    session.execute(delete(Link).where(Link.layer_id == layer.id))
+    session.execute(delete(Mention).where(Mention.layer_id == layer.id))
+    texts = {side.value: layer.pair.document(side).text for side in Side}
+    ids: dict[MentionKey, int] = {}
+    for (side, start, end, label), flag in mentions:
+        mention = Mention(
+            layer_id=layer.id,
+            side=side,
+            start=start,
+            end=end,
+            label=label,
+            surface=texts[side][start:end],
+            no_counterpart=flag,
+        )
+        session.add(mention)
+        session.flush()
+        ids[(side, start, end, label)] = mention.id
+    rows = []
+    for a, b in links:
+        if a not in ids or b not in ids:
+            raise InputError(f"a gold link needs both its mentions in the gold ({a} ~ {b})")
+        rows.append(
+            {"layer_id": layer.id, "source_mention_id": ids[a], "target_mention_id": ids[b]}
+        )
+    if rows:
+        session.execute(insert(Link), rows)
+    session.expire(layer, ["mentions", "links"])
+
+
+def write_decisions(
+    session: Session, layer: Layer, decisions: Sequence[tuple[str, str, str, int | None]]
+) -> None:
+    """Make the layer's decisions exactly these."""
+    session.execute(delete(Decision).where(Decision.layer_id == layer.id))
+    for kind, place, choice, who in decisions:
+        session.add(
+            Decision(layer_id=layer.id, kind=kind, place=place, choice=choice, annotator_id=who)
+        )
+    session.flush()
+
+
+def restore(session: Session, layer: Layer, content: GoldContent) -> None:
+    """Put a snapshot back."""
+    write_beads(session, layer, content.beads)
+    write_entities(session, layer, content.mentions, content.links)
+    write_decisions(session, layer, content.decisions)
+
+
+def versions(session: Session, pair: DocumentPair, names: Sequence[str] = ()) -> list[Version]:
+    """Return the annotators' layers of the pair that hold anything, in name order."""
+    wanted = {n.lower() for n in names}
+    found = []
+    for layer in pair.layers:
+        if layer.kind != LayerKind.ANNOTATOR.value:
+            continue
+        if wanted and layer.owner_label.lower() not in wanted:
+            continue
+        data = read_layer(session, layer)
+        if data.beads is None and not data.entities.mentions:
+            continue
+        beads = data.beads.beads if data.beads is not None else None
+        found.append(Version(layer.owner_label, beads, data.entities.mentions, data.entities.links))
+    return sorted(found, key=lambda v: v.name.lower())
+
+
+def quorum_of(content: GoldContent) -> int | None:
+    """Return the quorum the gold was merged with (None: all annotators)."""
+    for kind, _, choice, _ in content.decisions:
+        if kind == QUORUM:
+            return int(choice)
+    return None
+
+
+def current_merge(session: Session, gold: Layer) -> Merge:
+    """Return the merge of the pair's annotator layers with the gold's quorum."""
+    pair = gold.pair
+    texts = (pair.source.text, pair.target.text)
+    return merge(texts, versions(session, pair), quorum_of(read_gold(session, gold)))
+
+
+def open_places(session: Session, gold: Layer) -> list[str]:
+    """Return the keys of the places no decision covers yet."""
+    decided = {(kind, place) for kind, place, _, _ in read_gold(session, gold).decisions}
+    return [p.key for p in current_merge(session, gold).places if (p.kind, p.key) not in decided]
+
+
+def check_ready(session: Session, gold: Layer) -> None:
+    """Raise InputError unless the gold may be marked adjudicated: no open place, not empty."""
+    content = read_gold(session, gold)
+    if not content.beads and not content.mentions:
+        raise InputError(f"the gold of pair {gold.pair_id} is empty; start it from a merge first")
+    still = open_places(session, gold) if len(versions(session, gold.pair)) >= 2 else []
+    if still:
+        raise InputError(
+            f"the gold of pair {gold.pair_id} has {len(still)} open disagreement(s), "
+            f"first: {still[0]}"
+        )
