@@ -14,11 +14,13 @@ from annotator.cli import align
 from annotator.cli import export
 from annotator.cli import review
 from annotator.cli import people
+from annotator.cli import adjudicate
 from annotator.cli import admin
 from annotator.cli import gui
 from annotator.cli.app import app, main
 
 __all__ = [
+    "adjudicate",
     "admin",
     "align",
     "app",

@@ -32,7 +32,7 @@ from annotator.review.gold import (
     write_decisions,
     write_entities,
 )
-from annotator.review.places import Merge, Place, SpanBead, check_quorum, merge
+from annotator.review.places import Merge, Place, SpanBead, check_quorum, link_key, merge
 from annotator.review.roles import find_annotator
 
 NONE = "none"
@@ -92,9 +92,10 @@ def _apply_entity_choice(
         side, start, end = _place_range(place)
         gone = {m for m, _ in mentions if m[0] == side and m[1] < end and start < m[2]}
         mentions = [(m, f) for m, f in mentions if m not in gone]
-        links = [k for k in links if k[0] not in gone and k[1] not in gone]
         if choice != NONE:
             mentions += list(place.mentions(choice))
+        have = {m for m, _ in mentions}  # a link stays while both its ends are still there
+        links = [k for k in links if k[0] in have and k[1] in have]
     else:
         link = place.link()
         links = [k for k in links if k != link]
@@ -236,6 +237,15 @@ class Decide(_GoldCommand):
             else:
                 mentions, links = _apply_entity_choice(before, place, self.choice)
                 write_entities(session, layer, mentions, links)
+                lost = set(before.links) - set(links)
+                if lost:  # a link that lost an end is open again, never silently decided
+                    reopened = {link_key(k) for k in lost}
+                    before_decisions = [
+                        d for d in before.decisions if not (d[0] == "link" and d[1] in reopened)
+                    ]
+                    before = GoldContent(
+                        before.beads, before.mentions, before.links, tuple(before_decisions)
+                    )
         actor = find_annotator(session, self.by) if self.by else None
         decisions = [d for d in before.decisions if (d[0], d[1]) != (place.kind, place.key)]
         decisions.append((place.kind, place.key, self.choice, actor.id if actor else None))

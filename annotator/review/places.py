@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from annotator.errors import InputError
 from annotator.review.alignment_agreement import _atoms, _side_atoms
@@ -207,14 +207,34 @@ def _link_places(versions: Sequence[Version], quorum: int) -> tuple[list[LinkKey
     return agreed, places
 
 
+def _settle(places: list[Place], quorum: int, agreed: list[Any]) -> list[Place]:
+    """Return the places no version wins by quorum; add the winners' units to agreed."""
+    still = []
+    for place in places:
+        votes = Counter(frozenset(units) for _, units in place.versions)
+        best, count = votes.most_common(1)[0]
+        if count >= quorum:
+            agreed.extend(sorted(best, key=repr))
+        else:
+            still.append(place)
+    return still
+
+
 def merge(texts: tuple[str, str], versions: Sequence[Version], quorum: int | None = None) -> Merge:
     """Return what at least `quorum` annotators agree on and the places where they disagree."""
     if len(versions) < 2:
         raise InputError("a merge needs at least two annotators' layers")
     k = check_quorum(quorum, len(versions))
-    beads, bead_places = _bead_places(texts, versions, k)
-    mentions, mention_places = _mention_places(versions, k)
-    links, link_places = _link_places(versions, k)
+    n = len(versions)
+    # places are where not everyone agrees; a quorum then settles each place whose most
+    # common version (the same units, or the same nothing) has at least k annotators
+    beads, bead_places = _bead_places(texts, versions, n)
+    mentions, mention_places = _mention_places(versions, n)
+    links, link_places = _link_places(versions, n)
+    if k < n:
+        bead_places = _settle(bead_places, k, beads)
+        mention_places = _settle(mention_places, k, mentions)
+        link_places = _settle(link_places, k, links)
     in_gold = {m for m, _ in mentions}
     orphans = [link for link in links if link[0] not in in_gold or link[1] not in in_gold]
     if orphans:  # an agreed link whose end is disputed is decided with it, never dropped
