@@ -233,6 +233,8 @@ def _store_one(
         layer.status = item.layer_status
     elif target.kind is LayerKind.GOLD:
         layer.status = LayerStatus.ADJUDICATED.value  # an imported gold file is the gold
+    elif target.kind is LayerKind.ANNOTATOR:
+        layer.status = LayerStatus.DONE.value  # an annotator's finished work, as a file
     session.flush()
     record(
         session,

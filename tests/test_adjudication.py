@@ -212,3 +212,25 @@ def test_a_link_whose_mention_is_decided_away_is_open_again(team: Team) -> None:
         layer = session.get(Layer, team.gold)
         assert link_place.link() not in read_gold(session, layer).links
         assert link_place.key in open_places(session, layer)  # not silently "decided"
+
+
+def test_taking_a_version_regroups_beads_and_never_drops_a_sentence(team: Team) -> None:
+    _differ(team)
+    gold = Editor(team.store, team.gold, "Rania")
+    gold.execute(StartGold())
+
+    def sentences() -> tuple[int, int]:
+        with team.store.read() as session:
+            beads = read_gold(session, session.get(Layer, team.gold)).beads
+        return sum(len(b[0]) for b, _ in beads), sum(len(b[1]) for b, _ in beads)
+
+    assert sentences() == (13, 9)  # the seed pair, every sentence in a bead
+    with team.store.read() as session:
+        places = current_merge(session, session.get(Layer, team.gold)).places
+    for place, choice in zip(
+        [p for p in places if p.kind == "bead"], ("Alice", "Bob"), strict=True
+    ):
+        gold.execute(Decide(place.key, choice, "Rania"))
+        assert sentences() == (13, 9)
+    gold.execute(Decide(places[0].key, "none", "Rania"))  # unaligned: one-sided beads
+    assert sentences() == (13, 9)

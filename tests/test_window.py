@@ -335,7 +335,7 @@ def test_select_and_tag_from_the_keyboard_alone(
 
 def test_menus_are_not_repeated(window: MainWindow) -> None:
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["File", "Edit", "Alignment", "Go", "View"]
+    assert titles == ["File", "Edit", "Alignment", "Review", "Go", "View"]
 
 
 def test_nested_and_overlapping_mentions_are_all_drawn(

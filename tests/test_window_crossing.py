@@ -33,6 +33,7 @@ def crossing_window(
     db = str(tmp_path / "mac.sqlite3")
     assert main(["--db", db, "init", "mac", "-s", "zh", "-t", "en"]) == 0
     assert main(["--db", db, "import", str(GOLD_002), "--layer", "Alice"]) == 0
+    assert main(["--db", db, "--as", "Alice", "reopen", "1"]) == 0  # imported work is done
     store = Store.open(db)
     w = MainWindow(store, "Alice", settings)
     qtbot.addWidget(w)

@@ -234,7 +234,9 @@ def test_a_narrow_window_never_breaks_a_word(
                     assert block.text[cp - 1].isspace(), (side, block.text[cp - 8 : cp + 8])
     assert breaks > 10  # lines did wrap: the check saw real line starts
     panels = window.menuBar().actions()[-1].menu().actions()[-1].menu()
-    assert [a.text() for a in panels.actions()] == ["Navigator", "Labels", "Mentions and links"]
+    assert [a.text() for a in panels.actions()] == [
+        "Navigator", "Labels", "Mentions and links", "Disagreements",
+    ]  # fmt: skip
 
 
 def test_the_help_overlay_is_opaque_and_pairs_count_their_layers(

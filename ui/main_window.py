@@ -43,6 +43,7 @@ from ui.navigation import NavigationController
 from ui.navigator import Navigator
 from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
+from ui.review.controller import ReviewController
 from ui.settings import Settings
 
 MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels give way
@@ -73,32 +74,34 @@ class MainWindow(QMainWindow):
         self.import_progress: QProgressDialog | None = None
         self.navigator_panel = Navigator(self)
         self.navigator = self.navigator_panel.tree
-        self._dock("Navigator", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.add_dock("Navigator", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.placeholder = QLabel("Open a pair from the navigator (double-click or Enter).")
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setCentralWidget(self.placeholder)
         self.help = HelpOverlay(self)
         actions = Actions(self, self.help)
-        for title in ("File", "Edit", "Alignment", "Go", "View"):  # the menu bar's order
+        for title in ("File", "Edit", "Alignment", "Review", "Go", "View"):  # menu bar order
             actions.menu(title)
         self._file_menu(actions)
         self._edit_menu(actions)
         self.entities = EntityController(self, actions)
-        self._dock("Labels", self.entities.labels, Qt.DockWidgetArea.RightDockWidgetArea)
-        self._dock(
+        self.add_dock("Labels", self.entities.labels, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.add_dock(
             "Mentions and links",
             self.entities.mention_list,
             Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.alignment = AlignmentController(self, actions)
         self.navigation = NavigationController(self, actions)
+        self.review = ReviewController(self, actions)
         self._view_and_go_actions(actions)
         self.resize(1500, 900)
         self.reload_navigator()
 
     # --- construction
 
-    def _dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        """Add a side panel (listed under View ▸ Panels)."""
         dock = QDockWidget(title, self)
         dock.setObjectName(title)
         widget.setMinimumWidth(60)  # a narrow window squeezes the panels, not the text
@@ -239,8 +242,15 @@ class MainWindow(QMainWindow):
                 return
             annotator = session.get(Annotator, self.annotator_id)
             assert annotator is not None
-            layer = ensure_annotator_layer(session, pair, annotator)
-            layer_id = layer.id
+            layer_id = ensure_annotator_layer(session, pair, annotator).id
+        self.show_layer(pair_id, layer_id, f"your layer ({self.annotator_name})")
+        self.review.left()
+
+    def show_layer(self, pair_id: int, layer_id: int, caption: str) -> None:
+        """Show one layer of a pair in the rows view, edited through the undo stack."""
+        with self.store.read() as session:
+            pair = session.get(DocumentPair, pair_id)
+            assert pair is not None
             project = pair.project
             schema = dict(project.label_schema)
             self.languages = {Side.SOURCE: pair.source.language, Side.TARGET: pair.target.language}
@@ -259,7 +269,7 @@ class MainWindow(QMainWindow):
         self.reload_navigator()
         self._warn_missing_fonts(model)
         self.alignment.show_counts()
-        self.statusBar().showMessage(f"{title} · your layer ({self.annotator_name})")
+        self.statusBar().showMessage(f"{title} · {caption}")
 
     def close_pair(self) -> None:
         """Show no pair (the open one was removed)."""
@@ -324,6 +334,7 @@ class MainWindow(QMainWindow):
             self.entities.reload()
         if rows:  # bead counts only move when rows or sentences do, not on entity edits
             self.alignment.rows_changed()
+        self.review.after_command()
         self.navigator_panel.layer_changed()
 
     def _history_lost(self, exc: AnnotatorError) -> None:

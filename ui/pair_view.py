@@ -198,6 +198,8 @@ class PairView(QAbstractScrollArea):
         self._rows: OrderedDict[RowKey, RowGeometry] = OrderedDict()
         self._placed: list[tuple[int, float, RowGeometry]] = []
         self.highlights: list[Highlight] = []
+        self.overlays: list[Highlight] = []  # drawn over the highlights: review's open places
+        self.row_marks: dict[int, QColor] = {}  # row → a tint over the whole row (review)
         self.low_score = 0.5
         self.selection: tuple[Side, int, int] | None = None
         self.caret: tuple[Side, int] | None = None
@@ -226,6 +228,12 @@ class PairView(QAbstractScrollArea):
     def set_highlights(self, highlights: Iterable[Highlight]) -> None:
         """Replace the painted highlights."""
         self.highlights = list(highlights)
+        self.viewport().update()
+
+    def set_overlays(self, overlays: Iterable[Highlight], row_marks: dict[int, QColor]) -> None:
+        """Replace the overlays and row tints (the review's places) and repaint."""
+        self.overlays = list(overlays)
+        self.row_marks = dict(row_marks)
         self.viewport().update()
 
     def invalidate(self) -> None:
@@ -340,6 +348,9 @@ class PairView(QAbstractScrollArea):
                 QRectF(0, y, width, geometry.height),
                 palette.color(QPalette.ColorRole.AlternateBase),
             )
+        tint = self.row_marks.get(row)
+        if tint is not None:
+            painter.fillRect(QRectF(0, y, width, geometry.height), tint)
         data: BeadRow = self.model.row(row)
         painter.fillRect(QRectF(0, y, 4, geometry.height), bead_colour(data, self.low_score))
         painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
@@ -391,7 +402,7 @@ class PairView(QAbstractScrollArea):
         """Underline linked highlights with a thick bar and box the outlined one, line by line."""
         start, end = block.ref.start, block.ref.end
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for h in self.highlights:
+        for h in (*self.highlights, *self.overlays):
             if h.side is not side or h.start >= end or h.end <= start:
                 continue
             if h.underline is None and h.outline is None:
@@ -415,7 +426,7 @@ class PairView(QAbstractScrollArea):
         ranges = []
         start, end = block.ref.start, block.ref.end
         items: list[tuple[int, int, QTextCharFormat]] = []
-        for h in self.highlights:
+        for h in (*self.highlights, *self.overlays):
             if h.side is side and h.start < end and h.end > start:
                 fmt = QTextCharFormat()
                 fmt.setBackground(h.background)

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from annotator.commands.editor import Changes, Command
-from annotator.errors import InputError
+from annotator.errors import InputError, IntegrityError
 from annotator.model import Layer, LayerKind
 from annotator.review.gold import (
     QUORUM,
@@ -44,13 +44,41 @@ def _overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
 
 
 def _bead_in(bead: SpanBead, place: Place) -> bool:
-    spans = [s for unit in place.beads() for s in unit[0] + unit[1]]
-    return any(_overlaps(a, b) for a in bead[0] + bead[1] for b in spans)
+    """Return whether the bead shares text, on the same side, with a version of the place."""
+    units = place.beads()
+    return any(
+        _overlaps(a, b) for side in (0, 1) for a in bead[side] for unit in units for b in unit[side]
+    )
 
 
 def _place_range(place: Place) -> tuple[str, int, int]:
     mentions = [m for m, _ in place.mentions()]
     return mentions[0][0], min(m[1] for m in mentions), max(m[2] for m in mentions)
+
+
+def _cover(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Return the text the spans cover, spans joined across whitespace-only gaps."""
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and not text[out[-1][1] : start].strip():
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def check_same_text(
+    texts: tuple[str, str], before: list[tuple[SpanBead, str]], after: list[tuple[SpanBead, str]]
+) -> None:
+    """Raise IntegrityError if regrouping beads would drop or add text on either side."""
+    for side in (0, 1):
+        was = _cover(texts[side], [s for bead, _ in before for s in bead[side]])
+        now = _cover(texts[side], [s for bead, _ in after for s in bead[side]])
+        if was != now:
+            raise IntegrityError(
+                f"the gold's beads would no longer cover the same {('source', 'target')[side]} "
+                "text; nothing was changed"
+            )
 
 
 def _sort_beads(beads: list[tuple[SpanBead, str]]) -> list[tuple[SpanBead, str]]:
@@ -173,6 +201,10 @@ class StartGold(_GoldCommand):
                 kept = _kept_entities(before, place)
                 mentions = sorted(set(mentions) | set(kept[0]))
                 links = sorted(set(links) | set(kept[1]))
+        texts = (pair.source.text, pair.target.text)
+        every = [(bead, "") for v in found for bead in v.beads or ()]
+        if every:  # the merged gold covers what the annotators aligned, no more, no less
+            check_same_text(texts, every, beads)
         write_beads(session, layer, _sort_beads(beads))
         write_entities(session, layer, mentions, [k for k in links if _ends_in(k, mentions)])
         write_decisions(session, layer, decisions)
@@ -231,9 +263,11 @@ class Decide(_GoldCommand):
         self._before = before
         if self.choice != MANUAL:
             if place.kind == "bead":
-                write_beads(
-                    session, layer, _apply_bead_choice(list(before.beads), place, self.choice)
-                )
+                regrouped = _apply_bead_choice(list(before.beads), place, self.choice)
+                texts = (layer.pair.source.text, layer.pair.target.text)
+                check_same_text(texts, list(before.beads), regrouped)
+                write_beads(session, layer, regrouped)
+
             else:
                 mentions, links = _apply_entity_choice(before, place, self.choice)
                 write_entities(session, layer, mentions, links)

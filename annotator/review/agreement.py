@@ -17,7 +17,16 @@ from sqlalchemy.orm import Session
 
 from annotator.errors import InputError
 from annotator.layers import alignment, sentence_spans
-from annotator.model import DocumentPair, Layer, LayerKind, Link, Mention, Project, Side
+from annotator.model import (
+    DocumentPair,
+    Layer,
+    LayerKind,
+    LayerStatus,
+    Link,
+    Mention,
+    Project,
+    Side,
+)
 from annotator.review.alignment_agreement import AlignmentCounts, LayerBeads, alignment_counts
 from annotator.review.entity_agreement import (
     EntityCounts,
@@ -205,6 +214,8 @@ def agreement(
         layers: dict[str, _LayerData] = {}
         for layer in pair.layers:
             if layer.kind == LayerKind.ANNOTATOR.value:
+                if layer.status == LayerStatus.NEW.value:
+                    continue  # never edited: the automatic proposal, not an annotator's work
                 name = layer.owner_label
                 if wanted and name.lower() not in wanted:
                     continue

@@ -23,6 +23,7 @@ from annotator.model import (
     DocumentPair,
     Layer,
     LayerKind,
+    LayerStatus,
     Link,
     Mention,
     Side,
@@ -136,7 +137,11 @@ def restore(session: Session, layer: Layer, content: GoldContent) -> None:
 
 
 def versions(session: Session, pair: DocumentPair, names: Sequence[str] = ()) -> list[Version]:
-    """Return the annotators' layers of the pair that hold anything, in name order."""
+    """Return the annotators' layers of the pair that hold work, in name order.
+
+    A layer still `new` was never edited (a copy of the automatic proposal, such as the one a
+    reviewer gets by opening the pair) and is left out.
+    """
     wanted = {n.lower() for n in names}
     found = []
     for layer in pair.layers:
@@ -144,6 +149,8 @@ def versions(session: Session, pair: DocumentPair, names: Sequence[str] = ()) ->
             continue
         if wanted and layer.owner_label.lower() not in wanted:
             continue
+        if layer.status == LayerStatus.NEW.value:
+            continue  # never edited: a copy of the automatic proposal, nobody's work yet
         data = read_layer(session, layer)
         if data.beads is None and not data.entities.mentions:
             continue

@@ -1,0 +1,1 @@
+"""The review screen: the gold in the rows view, the places of disagreement, agreement."""
