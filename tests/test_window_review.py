@@ -132,3 +132,31 @@ def test_the_agreement_view_draws_a_heat_map_and_saves_it(
     assert dialog.heat.names == ["Alice", "Bob"]
     png = tmp_path / "heat.png"
     assert dialog.save_png(str(png)) and png.stat().st_size > 1000
+
+
+def test_after_adjudication_an_annotator_sees_where_the_gold_differs(
+    review: tuple[MainWindow, Team], qtbot: QtBot, tmp_path: Path
+) -> None:
+    w, team = review
+    _decide_all(w, qtbot)
+    assert w.view is not None
+    qtbot.keyClick(w.view, Qt.Key.Key_J, CTRL_SHIFT)
+    settings = Settings(QSettings(str(tmp_path / "a.ini"), QSettings.Format.IniFormat))
+    alice = MainWindow(team.store, "Alice", settings)
+    qtbot.addWidget(alice)
+    alice.show()
+    qtbot.waitExposed(alice)
+    alice.activateWindow()
+    qtbot.waitUntil(alice.isActiveWindow)
+    alice.open_pair(1)
+    assert alice.view is not None
+    qtbot.keyClick(alice.view, Qt.Key.Key_D, CTRL_SHIFT)
+    kinds = sorted(p.kind for p in alice.review.places)
+    # Bob's grouping of rows 8–9, no Thursday, Bob's Arabic mention and his link
+    assert kinds == ["bead", "link", "mention", "mention", "mention"], kinds
+    assert "where the gold differs from your layer" in alice.review.status.text()
+    with team.store.read() as session:
+        before = session.get(Layer, team.gold).version
+    qtbot.keyClick(alice.view, Qt.Key.Key_1, ALT)  # read-only: nothing is decided
+    with team.store.read() as session:
+        assert session.get(Layer, team.gold).version == before

@@ -149,12 +149,14 @@ def figures_of(ref: str, cmp: str, pair: str | None, totals: _Totals) -> list[Fi
 
 
 @dataclass(frozen=True)
-class _LayerData:
+class LayerData:
+    """What agreement and adjudication read of a layer: beads as spans, mentions, links."""
+
     beads: LayerBeads | None
     entities: LayerEntities
 
 
-def read_layer(session: Session, layer: Layer) -> _LayerData:
+def read_layer(session: Session, layer: Layer) -> LayerData:
     """Read what agreement compares of one layer: beads as text ranges, mentions, links."""
     spans = [sentence_spans(session, layer, side) for side in Side]
     aligned = alignment(session, layer)
@@ -177,10 +179,10 @@ def read_layer(session: Session, layer: Layer) -> _LayerData:
         (keys[k.source_mention_id], keys[k.target_mention_id])
         for k in session.scalars(select(Link).where(Link.layer_id == layer.id))
     )
-    return _LayerData(beads, LayerEntities(tuple(mentions), links))
+    return LayerData(beads, LayerEntities(tuple(mentions), links))
 
 
-def _is_empty(data: _LayerData) -> bool:
+def _is_empty(data: LayerData) -> bool:
     return data.beads is None and not data.entities.mentions
 
 
@@ -211,7 +213,7 @@ def agreement(
     per_pair: list[Figure] = []
     seen_names: set[str] = set()
     for pair in pairs:
-        layers: dict[str, _LayerData] = {}
+        layers: dict[str, LayerData] = {}
         for layer in pair.layers:
             if layer.kind == LayerKind.ANNOTATOR.value:
                 if layer.status == LayerStatus.NEW.value:

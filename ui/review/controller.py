@@ -22,8 +22,9 @@ from annotator.errors import AnnotatorError
 from annotator.layers import find_layer, new_layer
 from annotator.model import DocumentPair, Layer, LayerKind, Side
 from annotator.review.adjudication import MANUAL, NONE, Decide, StartGold
+from annotator.review.agreement import LayerData, read_layer
 from annotator.review.gold import current_merge, read_gold, versions
-from annotator.review.places import Place
+from annotator.review.places import Place, Version, merge
 from annotator.review.roles import identity_name, is_reviewer
 from ui.actions import Actions
 from ui.pair_view import Highlight
@@ -73,6 +74,9 @@ class ReviewController:
         add("Mark the gold adjudicated", "Ctrl+Shift+J", self.adjudicate, "Review")
         add("Hide and shuffle annotator names", "Ctrl+Shift+H", self.toggle_anonymous, "Review")
         add("Agreement…", "Ctrl+Shift+G", self.show_agreement, "Review")
+        add(
+            "Where the gold differs from my layer", "Ctrl+Shift+D", self.compare_with_gold, "Review"
+        )
 
     def _taker(self, k: int) -> Callable[[], None]:
         return lambda: self.take_annotator(k)
@@ -126,6 +130,40 @@ class ReviewController:
         self.panel.clear()
         self.dock.hide()
         self.status.hide()
+
+    def compare_with_gold(self) -> None:
+        """Show, read-only, where the adjudicated gold differs from the open layer."""
+        window = self.window
+        if window.pair_id is None or window.layer_id is None:
+            return
+        with window.store.read() as session:
+            layer = session.get(Layer, window.layer_id)
+            assert layer is not None
+            pair = layer.pair
+            gold = find_layer(session, pair, LayerKind.GOLD)
+            if gold is None or gold.status != "adjudicated":
+                window.statusBar().showMessage("this pair's gold is not adjudicated yet", 8000)
+                return
+            mine, theirs = read_layer(session, layer), read_layer(session, gold)
+            texts = {"source": pair.source.text, "target": pair.target.text}
+            me = layer.owner_label
+        self.gold_id = None  # read-only: no decision can be taken from here
+        self.order = [me, "gold"]
+        self.decided = {}
+        self.places = list(
+            merge(
+                (texts["source"], texts["target"]),
+                [_version_of(me, mine), _version_of("gold", theirs)],
+            ).places
+        )
+        self._fill_panel(texts)
+        self._paint()
+        self.dock.show()
+        self.dock.raise_()
+        self.status.setText(
+            f"{len(self.places)} place(s) where the gold differs from your layer · "
+        )
+        self.status.show()
 
     def after_command(self) -> None:
         """Refresh after any command while the gold is open (decisions rewrite mentions too)."""
@@ -220,9 +258,7 @@ class ReviewController:
         return sum(1 for p in self.places if (p.kind, p.key) not in self.decided)
 
     def _count(self) -> None:
-        self.status.setText(
-            f"{self.open_count()} open disagreement(s) of {len(self.places)} · "
-        )
+        self.status.setText(f"{self.open_count()} open disagreement(s) of {len(self.places)} · ")
 
     # --- moving and deciding
 
@@ -304,6 +340,11 @@ class ReviewController:
             project_id = pair.project_id
         self.agreement = AgreementDialog(window, window.store, project_id, window.annotator_name)
         self.agreement.show()
+
+
+def _version_of(name: str, data: LayerData) -> Version:
+    beads = data.beads.beads if data.beads is not None else None
+    return Version(name, beads, data.entities.mentions, data.entities.links)
 
 
 def _title(place: Place, texts: dict[str, str]) -> str:
