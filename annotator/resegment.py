@@ -54,9 +54,7 @@ def current_mode(session: Session, pair: DocumentPair) -> Literal["rules", "line
     return "lines"
 
 
-def resegment_pair(
-    session: Session, pair: DocumentPair, mode: Mode, actor: str
-) -> ResegmentReport:
+def resegment_pair(session: Session, pair: DocumentPair, mode: Mode, actor: str) -> ResegmentReport:
     """Segment the pair's automatic layer again (keep: the kind it has) and re-align it."""
     layer = automatic_layer(session, pair)
     used = current_mode(session, pair) if mode == "keep" else mode

@@ -9,21 +9,23 @@ tagged O, and إسرائيل a token tagged B-.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 
-_TOKEN = re.compile(r"[\w\u0600-\u06ff]+(?:['’\-.,][\w\u0600-\u06ff]+)*|\S", re.UNICODE)
+TOKEN = re.compile(r"[\w\u0600-\u06ff]+(?:['’\-.,][\w\u0600-\u06ff]+)*|\S", re.UNICODE)
 
 
 def tokens(text: str, start: int, end: int, cuts: Iterable[int] = ()) -> list[tuple[int, int]]:
     """Return the (start, end) of every token of text[start:end], split at the given offsets."""
     inside = sorted({c for c in cuts if start < c < end})
     out = []
-    for match in _TOKEN.finditer(text, start, end):
+    for match in TOKEN.finditer(text, start, end):
         s, e = match.span()
-        for cut in inside:
-            if s < cut < e:
-                out.append((s, cut))
-                s = cut
+        k = bisect.bisect_right(inside, s)  # only the cuts inside this token
+        while k < len(inside) and inside[k] < e:
+            out.append((s, inside[k]))
+            s = inside[k]
+            k += 1
         out.append((s, e))
     return out

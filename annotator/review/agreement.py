@@ -8,6 +8,7 @@ as records whose keys are those of `annotator agree --format json`.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,8 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.errors import InputError
-from annotator.layers import alignment, sentence_spans
 from annotator.model import (
+    Bead,
     DocumentPair,
     Layer,
     LayerKind,
@@ -25,19 +26,27 @@ from annotator.model import (
     Link,
     Mention,
     Project,
+    Segment,
     Side,
 )
-from annotator.review.alignment_agreement import AlignmentCounts, LayerBeads, alignment_counts
+from annotator.review.alignment_agreement import (
+    AlignmentCounts,
+    LayerBeads,
+    atom_beads,
+    counts_of_atom_beads,
+)
 from annotator.review.entity_agreement import (
     EntityCounts,
     LayerEntities,
     MentionKey,
     SetCounts,
+    TokenLabeller,
     cohen_kappa,
     entity_counts,
     krippendorff_alpha,
 )
 
+Span = tuple[int, int]
 GOLD = "gold"
 ONE_SIDED_NOTE = (
     "alignment: one-sided (1:0, 0:1) beads count in precision only; recall is over the "
@@ -158,16 +167,20 @@ class LayerData:
 
 def read_layer(session: Session, layer: Layer) -> LayerData:
     """Read what agreement compares of one layer: beads as text ranges, mentions, links."""
-    spans = [sentence_spans(session, layer, side) for side in Side]
-    aligned = alignment(session, layer)
+    rows = session.execute(  # one query: every sentence with its bead's position
+        select(Segment.side, Segment.start, Segment.end, Bead.position)
+        .outerjoin(Bead, Bead.id == Segment.bead_id)
+        .where(Segment.layer_id == layer.id)
+        .order_by(Segment.side, Segment.start)
+    ).all()
+    grouped: dict[int, tuple[list[Span], list[Span]]] = {}
+    source = Side.SOURCE.value  # an enum attribute read per row costs more than the row
+    for side, start, end, position in rows:
+        if position is not None:
+            grouped.setdefault(position, ([], []))[side != source].append((start, end))
     beads = (
-        LayerBeads(
-            tuple(
-                (tuple(spans[0][i] for i in b.src), tuple(spans[1][j] for j in b.tgt))
-                for b in aligned
-            )
-        )
-        if aligned
+        LayerBeads(tuple((tuple(a), tuple(b)) for _, (a, b) in sorted(grouped.items())))
+        if grouped
         else None
     )
     keys: dict[int, MentionKey] = {}
@@ -231,15 +244,23 @@ def agreement(
         names = sorted((n for n in layers if n != GOLD), key=str.lower)
         seen_names.update(names)
         texts = {"source": pair.source.text, "target": pair.target.text}
+        every = [m for data in layers.values() for m, _ in data.entities.mentions]
+        labeller = TokenLabeller(texts, every) if every else None
+        labels = {
+            name: labeller.labels([m for m, _ in data.entities.mentions]) if labeller else {}
+            for name, data in layers.items()
+        }
+        aligned = {name: data.beads for name, data in layers.items() if data.beads is not None}
+        cut = atom_beads((texts["source"], texts["target"]), list(aligned.values()))
+        atoms = dict(zip(aligned, cut, strict=True))  # atoms cut once for all the pair's layers
         for ref, cmp in _comparisons(names, GOLD in layers):
             counts = _Totals()
             a, b = layers[ref], layers[cmp]
-            if a.beads is not None and b.beads is not None:
-                counts.alignment = alignment_counts(
-                    (texts["source"], texts["target"]), a.beads, b.beads
-                )
+            if ref in atoms and cmp in atoms:  # atoms cut once for all the pair's layers
+                counts.alignment = counts_of_atom_beads(atoms[ref], atoms[cmp])
                 counts.aligned_pairs = 1
-            counts.entities = entity_counts(texts, a.entities, b.entities)
+            pairs_of_tokens = labeller.pairs(labels[ref], labels[cmp]) if labeller else Counter()
+            counts.entities = entity_counts(texts, a.entities, b.entities, (pairs_of_tokens,))
             total = totals.setdefault((ref, cmp), _Totals())
             total.alignment.add(counts.alignment)
             total.aligned_pairs += counts.aligned_pairs

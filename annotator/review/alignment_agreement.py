@@ -63,8 +63,8 @@ def _atoms(text: str, spans: Sequence[Span]) -> list[Span]:
     return atoms
 
 
-def _side_atoms(text: str, spans: Sequence[Span], atoms: list[Span]) -> tuple[int, ...]:
-    starts = [a[0] for a in atoms]
+def _side_atoms(spans: Sequence[Span], atoms: list[Span], starts: list[int]) -> tuple[int, ...]:
+    """Return the ids of the atoms inside the spans (starts: the atoms' starts, sorted)."""
     found: list[int] = []
     for start, end in spans:
         k = bisect.bisect_left(starts, start)
@@ -79,12 +79,13 @@ def atom_beads(texts: tuple[str, str], layers: Sequence[LayerBeads]) -> list[lis
     per_side = []
     for side in (0, 1):
         spans = [span for layer in layers for bead in layer.beads for span in bead[side]]
-        per_side.append(_atoms(texts[side], spans))
+        atoms = _atoms(texts[side], spans)
+        per_side.append((atoms, [a[0] for a in atoms]))
     return [
         [
             (
-                _side_atoms(texts[0], bead[0], per_side[0]),
-                _side_atoms(texts[1], bead[1], per_side[1]),
+                _side_atoms(bead[0], *per_side[0]),
+                _side_atoms(bead[1], *per_side[1]),
             )
             for bead in layer.beads
         ]
@@ -95,24 +96,27 @@ def atom_beads(texts: tuple[str, str], layers: Sequence[LayerBeads]) -> list[lis
 def _judge(reference: Sequence[AtomBead], judged: Sequence[AtomBead]) -> tuple[int, int, int]:
     """Return (judged beads, exactly a reference bead, sharing atoms on both sides with one)."""
     exact = set(reference)
-    src_owner: dict[int, set[int]] = {}
-    tgt_owner: dict[int, set[int]] = {}
-    for index, (src, tgt) in enumerate(reference):
-        for i in src:
-            src_owner.setdefault(i, set()).add(index)
-        for j in tgt:
-            tgt_owner.setdefault(j, set()).add(index)
-    strict = lax = 0
-    for src, tgt in judged:
-        if (src, tgt) in exact:
-            strict += 1
-            lax += 1
-            continue
-        by_src: set[int] = set()
-        for i in src:
-            by_src |= src_owner.get(i, set())
-        if any(not by_src.isdisjoint(tgt_owner.get(j, ())) for j in tgt):
-            lax += 1
+    misses = [bead for bead in judged if bead not in exact]
+    strict = len(judged) - len(misses)
+    lax = strict
+    if misses:  # owners only of the atoms a missed bead holds: most beads match exactly
+        want_src = {i for src, _ in misses for i in src}
+        want_tgt = {j for _, tgt in misses for j in tgt}
+        src_owner: dict[int, set[int]] = {}
+        tgt_owner: dict[int, set[int]] = {}
+        for index, (src, tgt) in enumerate(reference):
+            for i in src:
+                if i in want_src:
+                    src_owner.setdefault(i, set()).add(index)
+            for j in tgt:
+                if j in want_tgt:
+                    tgt_owner.setdefault(j, set()).add(index)
+        for src, tgt in misses:
+            by_src: set[int] = set()
+            for i in src:
+                by_src |= src_owner.get(i, set())
+            if any(not by_src.isdisjoint(tgt_owner.get(j, ())) for j in tgt):
+                lax += 1
     return len(judged), strict, lax
 
 
@@ -121,6 +125,11 @@ def alignment_counts(
 ) -> AlignmentCounts:
     """Return the counts of one pair: compared layer against reference layer."""
     ref, cmp = atom_beads(texts, [reference, compared])
+    return counts_of_atom_beads(ref, cmp)
+
+
+def counts_of_atom_beads(ref: Sequence[AtomBead], cmp: Sequence[AtomBead]) -> AlignmentCounts:
+    """Return the counts of two layers' beads given as atom sets of one shared cut."""
     ref = [b for b in ref if b[0] or b[1]]
     cmp = [b for b in cmp if b[0] or b[1]]
     counts = AlignmentCounts()

@@ -6,8 +6,9 @@
 - Overlap: a mention counts when it shares a character with a reference mention of the same
   side and label (precision over the compared, recall over the reference mentions).
 - Tokens, for Cohen's κ and Krippendorff's α (nominal): both sides' texts cut into tokens as
-  the CoNLL export cuts them (`annotator.formats.tokens`), at every mention boundary of either
-  layer; a token's label is that of the longest mention covering it, else "O". Every token is
+  the CoNLL export cuts them (`annotator.formats.tokens`), at every mention boundary of the
+  layers compared (in `annotator agree`: of all the pair's layers, so each is labelled once);
+  a token's label is that of the longest mention covering it, else "O". Every token is
   counted, those only one annotator marked included (a tool that drops them looks perfect).
 - Links: a link matches only if both ends match exactly (span and label).
 - No counterpart: F1 over the mentions each layer marks as having no counterpart.
@@ -20,7 +21,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.formats.tokens import tokens
+from annotator.formats.tokens import TOKEN as TOKEN_RE
 
 MentionKey = tuple[str, int, int, str]  # side, start, end, label
 
@@ -114,38 +115,112 @@ def _overlap_counts(
     return counts
 
 
-def _token_labels(
-    text: str, side: str, mentions: Sequence[MentionKey], cuts: Sequence[int]
-) -> list[str]:
-    starts = [start for start, _ in tokens(text, 0, len(text), cuts)]
-    labels = ["O"] * len(starts)
-    labelled = [False] * len(starts)
-    for m in sorted((m for m in mentions if m[0] == side), key=lambda m: m[1] - m[2]):
-        k = bisect.bisect_left(starts, m[1])  # the longest mention over a token names it
-        while k < len(starts) and starts[k] < m[2]:
-            if not labelled[k]:
-                labels[k], labelled[k] = m[3], True
-            k += 1
-    return labels
+class TokenLabeller:
+    """The tokens of a pair's texts, cut at every mention boundary of all the layers compared.
+
+    Built once per pair, so each layer's labels are computed once. Only the tokens under some
+    mention are listed (keyed by side and start); the others are O in every layer and are
+    only counted.
+    """
+
+    def __init__(self, texts: dict[str, str], mentions: Sequence[MentionKey]) -> None:
+        self.starts: dict[str, list[int]] = {}
+        self.count = 0
+        for side, text in texts.items():
+            cuts = sorted({o for m in mentions if m[0] == side for o in (m[1], m[2])})
+            # the words around the mentions (tokens never cross whitespace), merged
+            regions = _merged([_around(text, m[1], m[2]) for m in mentions if m[0] == side])
+            listed: list[int] = []
+            inside = 0
+            for lo, hi in regions:
+                local = [c - lo for c in cuts if lo < c < hi]
+                listed += token_starts(text[lo:hi], local, lo)
+                inside += TOKEN_RE.subn("", text[lo:hi])[1]
+            self.starts[side] = listed
+            everywhere = TOKEN_RE.subn("", text)[1]  # counted in C: no match objects
+            self.count += everywhere - inside + len(listed)
+
+    def labels(self, mentions: Sequence[MentionKey]) -> dict[tuple[str, int], str]:
+        """Return the label of every token under a mention (the longest one over it)."""
+        out: dict[tuple[str, int], str] = {}
+        for m in sorted(mentions, key=lambda m: m[1] - m[2]):
+            starts = self.starts[m[0]]
+            k = bisect.bisect_left(starts, m[1])
+            while k < len(starts) and starts[k] < m[2]:
+                out.setdefault((m[0], starts[k]), m[3])
+                k += 1
+        return out
+
+    def pairs(
+        self, a: dict[tuple[str, int], str], b: dict[tuple[str, int], str]
+    ) -> Counter[tuple[str, str]]:
+        """Return the (label a, label b) counts over every token, O/O included."""
+        both = a.keys() | b.keys()
+        counts = Counter((a.get(k, "O"), b.get(k, "O")) for k in both)
+        if self.count - len(both):
+            counts[("O", "O")] += self.count - len(both)
+        return counts
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def _space_before(text: str, at: int) -> int:
+    k = at
+    while k > 0 and not text[k - 1].isspace():
+        k -= 1
+    return k
+
+
+def _space_after(text: str, at: int) -> int:
+    k = at
+    while k < len(text) and not text[k].isspace():
+        k += 1
+    return k
+
+
+def _around(text: str, start: int, end: int) -> tuple[int, int]:
+    return _space_before(text, start), _space_after(text, end)
+
+
+def token_starts(text: str, cuts: Sequence[int], offset: int = 0) -> list[int]:
+    """Return the start (plus offset) of every token of the text, also split at the cuts."""
+    spans = [m.span() for m in TOKEN_RE.finditer(text)]
+    starts = [s for s, _ in spans]
+    extra = []
+    for cut in cuts:  # a cut inside a token starts a token of its own there
+        k = bisect.bisect_right(starts, cut) - 1
+        if k >= 0 and starts[k] < cut < spans[k][1]:
+            extra.append(cut)
+    return [offset + s for s in sorted(set(starts + extra))]
 
 
 def token_pairs(
     texts: dict[str, str], reference: Sequence[MentionKey], compared: Sequence[MentionKey]
 ) -> Counter[tuple[str, str]]:
     """Return how often each (reference label, compared label) occurs over all tokens."""
-    pairs: Counter[tuple[str, str]] = Counter()
-    for side, text in texts.items():
-        cuts = [o for m in (*reference, *compared) if m[0] == side for o in (m[1], m[2])]
-        a = _token_labels(text, side, reference, cuts)
-        b = _token_labels(text, side, compared, cuts)
-        pairs.update(zip(a, b, strict=True))
-    return pairs
+    labeller = TokenLabeller(texts, [*reference, *compared])
+    return labeller.pairs(labeller.labels(reference), labeller.labels(compared))
 
 
 def entity_counts(
-    texts: dict[str, str], reference: LayerEntities, compared: LayerEntities
+    texts: dict[str, str],
+    reference: LayerEntities,
+    compared: LayerEntities,
+    token_labels: tuple[Counter[tuple[str, str]]] | None = None,
 ) -> EntityCounts:
-    """Return the counts of one pair: compared layer's entities against the reference layer's."""
+    """Return the counts of one pair: compared layer's entities against the reference layer's.
+
+    token_labels, when given, holds the token label pairs from one `TokenLabeller` of the pair
+    (shared by all its comparisons); otherwise the tokens are cut for these two layers.
+    """
     ref = [m for m, _ in reference.mentions]
     cmp = [m for m, _ in compared.mentions]
     counts = EntityCounts()
@@ -159,7 +234,10 @@ def entity_counts(
     counts.no_counterpart = _set_counts(
         {m for m, flag in reference.mentions if flag}, {m for m, flag in compared.mentions if flag}
     )
-    counts.token_pairs = token_pairs(texts, ref, cmp)
+    if token_labels is None:
+        counts.token_pairs = token_pairs(texts, ref, cmp)
+    else:
+        counts.token_pairs = token_labels[0]
     return counts
 
 

@@ -8,16 +8,19 @@ which is how every adjudication step is undone.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Engine, delete, insert, select
 from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead
 from annotator.errors import InputError
-from annotator.layers import bead_rows, replace_alignment, replace_segmentation
+from annotator.layers import replace_alignment, replace_segmentation
 from annotator.model import (
+    Bead,
     BeadStatus,
     Decision,
     DocumentPair,
@@ -48,7 +51,9 @@ class GoldContent:
 def read_gold(session: Session, layer: Layer) -> GoldContent:
     """Return the layer's content as spans, with its decisions."""
     data = read_layer(session, layer)
-    statuses = [row.status for row in bead_rows(session, layer)] if data.beads else []
+    statuses = session.scalars(
+        select(Bead.status).where(Bead.layer_id == layer.id).order_by(Bead.position)
+    ).all()
     beads = tuple(zip(data.beads.beads, statuses, strict=True)) if data.beads else ()
     decisions = tuple(
         (d.kind, d.place, d.choice, d.annotator_id)
@@ -136,6 +141,26 @@ def restore(session: Session, layer: Layer, content: GoldContent) -> None:
     write_decisions(session, layer, content.decisions)
 
 
+# Per store (engine), by layer id and version: an annotator's layer does not change while a
+# reviewer works, and reading a long one costs a second.
+_VERSIONS: WeakKeyDictionary[Engine, OrderedDict[tuple[int, int], Version]] = WeakKeyDictionary()
+
+
+def _version(session: Session, layer: Layer) -> Version:
+    """Return a layer as a Version, cached by its store, id and version (reads are costly)."""
+    cache = _VERSIONS.setdefault(session.get_bind().engine, OrderedDict())
+    key = (layer.id, layer.version)
+    found = cache.get(key)
+    if found is None:
+        data = read_layer(session, layer)
+        beads = data.beads.beads if data.beads is not None else None
+        found = Version(layer.owner_label, beads, data.entities.mentions, data.entities.links)
+        cache[key] = found
+        while len(cache) > 64:
+            cache.popitem(last=False)
+    return found
+
+
 def versions(session: Session, pair: DocumentPair, names: Sequence[str] = ()) -> list[Version]:
     """Return the annotators' layers of the pair that hold work, in name order.
 
@@ -151,11 +176,10 @@ def versions(session: Session, pair: DocumentPair, names: Sequence[str] = ()) ->
             continue
         if layer.status == LayerStatus.NEW.value:
             continue  # never edited: a copy of the automatic proposal, nobody's work yet
-        data = read_layer(session, layer)
-        if data.beads is None and not data.entities.mentions:
+        version = _version(session, layer)
+        if version.beads is None and not version.mentions:
             continue
-        beads = data.beads.beads if data.beads is not None else None
-        found.append(Version(layer.owner_label, beads, data.entities.mentions, data.entities.links))
+        found.append(version)
     return sorted(found, key=lambda v: v.name.lower())
 
 
@@ -167,11 +191,32 @@ def quorum_of(content: GoldContent) -> int | None:
     return None
 
 
+_MERGES: WeakKeyDictionary[Engine, OrderedDict[tuple[object, ...], Merge]] = WeakKeyDictionary()
+
+
+def merged(session: Session, pair: DocumentPair, quorum: int | None) -> Merge:
+    """Return the merge of the pair's annotator layers, cached by their ids and versions."""
+    found = versions(session, pair)
+    key = (
+        pair.id,
+        quorum,
+        tuple(
+            sorted((x.id, x.version) for x in pair.layers if x.kind == LayerKind.ANNOTATOR.value)
+        ),
+    )
+    cache = _MERGES.setdefault(session.get_bind().engine, OrderedDict())
+    result = cache.get(key)
+    if result is None:
+        result = merge((pair.source.text, pair.target.text), found, quorum)
+        cache[key] = result
+        while len(cache) > 16:
+            cache.popitem(last=False)
+    return result
+
+
 def current_merge(session: Session, gold: Layer) -> Merge:
     """Return the merge of the pair's annotator layers with the gold's quorum."""
-    pair = gold.pair
-    texts = (pair.source.text, pair.target.text)
-    return merge(texts, versions(session, pair), quorum_of(read_gold(session, gold)))
+    return merged(session, gold.pair, quorum_of(read_gold(session, gold)))
 
 
 def open_places(session: Session, gold: Layer) -> list[str]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from annotator.errors import InputError
-from annotator.review.alignment_agreement import _atoms, _side_atoms
+from annotator.review.alignment_agreement import LayerBeads, atom_beads
 from annotator.review.entity_agreement import MentionKey
 
 Span = tuple[int, int]
@@ -114,17 +114,7 @@ def _bead_places(
     aligned = [v for v in versions if v.beads is not None]
     if not aligned:
         return [], []
-    atoms = []
-    for side in (0, 1):
-        spans = [span for v in aligned for bead in v.beads or () for span in bead[side]]
-        atoms.append(_atoms(texts[side], spans))
-    as_atoms: list[list[tuple[tuple[int, ...], tuple[int, ...]]]] = [
-        [
-            (_side_atoms(texts[0], b[0], atoms[0]), _side_atoms(texts[1], b[1], atoms[1]))
-            for b in v.beads or ()
-        ]
-        for v in aligned
-    ]
+    as_atoms = atom_beads(texts, [LayerBeads(v.beads or ()) for v in aligned])
     votes = Counter(key for beads in as_atoms for key in set(beads))
     agreed: list[SpanBead] = []
     taken: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()

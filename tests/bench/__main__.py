@@ -16,6 +16,7 @@ BENCHMARKS = [
     "bench_alignment",
     "bench_formats",
     "bench_ui",
+    "bench_review",
 ]
 
 

@@ -10,6 +10,7 @@ Ctrl+Alt+M keeps the gold as edited. Names can be hidden and shuffled (anonymous
 
 from __future__ import annotations
 
+import bisect
 import random
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -23,7 +24,7 @@ from annotator.layers import find_layer, new_layer
 from annotator.model import DocumentPair, Layer, LayerKind, Side
 from annotator.review.adjudication import MANUAL, NONE, Decide, StartGold
 from annotator.review.agreement import LayerData, read_layer
-from annotator.review.gold import current_merge, read_gold, versions
+from annotator.review.gold import GoldContent, merged, quorum_of, read_gold, versions
 from annotator.review.places import Place, Version, merge
 from annotator.review.roles import identity_name, is_reviewer
 from ui.actions import Actions
@@ -50,6 +51,7 @@ class ReviewController:
         self.anonymous = False
         self.order: list[str] = []  # annotators as shown: Alt+1 takes order[0]
         self.agreement: AgreementDialog | None = None
+        self._row_starts: dict[Side, list[tuple[int, int, int]]] = {}
         self.panel = QTreeWidget()
         self.panel.setHeaderLabels(["Place", "Decision"])
         self.panel.setColumnWidth(0, 260)
@@ -120,8 +122,9 @@ class ReviewController:
         if self.anonymous:
             random.shuffle(self.order)
         if fresh and len(names) >= 2:
-            window.run(StartGold())
-        self.refresh()
+            window.run(StartGold())  # refreshes the places after the command
+        else:
+            self.refresh()
 
     def left(self) -> None:
         """Forget the review when another layer is opened."""
@@ -148,6 +151,7 @@ class ReviewController:
             texts = {"source": pair.source.text, "target": pair.target.text}
             me = layer.owner_label
         self.gold_id = None  # read-only: no decision can be taken from here
+        self._row_starts = {}  # the open layer is not the gold: rows are looked up
         self.order = [me, "gold"]
         self.decided = {}
         self.places = list(
@@ -186,12 +190,15 @@ class ReviewController:
         with window.store.read() as session:
             gold = session.get(Layer, self.gold_id)
             assert gold is not None
-            if len(versions(session, gold.pair)) < 2:
+            pair = gold.pair
+            texts = {"source": pair.source.text, "target": pair.target.text}
+            content = read_gold(session, gold)
+            if len(versions(session, pair)) < 2:
                 self.places, self.decided = [], {}
             else:
-                self.places = list(current_merge(session, gold).places)
-                self.decided = {(k, p): c for k, p, c, _ in read_gold(session, gold).decisions}
-            texts = {"source": gold.pair.source.text, "target": gold.pair.target.text}
+                self.places = list(merged(session, pair, quorum_of(content)).places)
+                self.decided = {(k, p): c for k, p, c, _ in content.decisions}
+        self._index_rows(content)
         self._fill_panel(texts)
         self._paint()
         self._count()
@@ -215,26 +222,41 @@ class ReviewController:
             self.panel.addTopLevelItem(item)
             item.setExpanded(True)
 
+    def _index_rows(self, content: GoldContent) -> None:
+        """Note where each gold row's sentences start: the gold's rows are its beads, in order."""
+        self._row_starts = {Side.SOURCE: [], Side.TARGET: []}
+        for row, (bead, _) in enumerate(content.beads):
+            for side, spans in ((Side.SOURCE, bead[0]), (Side.TARGET, bead[1])):
+                self._row_starts[side] += [(start, end, row) for start, end in spans]
+        for starts in self._row_starts.values():
+            starts.sort()
+
+    def _row_at(self, side: Side, offset: int) -> int | None:
+        starts = self._row_starts.get(side, [])
+        k = bisect.bisect_right(starts, (offset, 1 << 62, 1 << 62)) - 1
+        if k >= 0 and starts[k][0] <= offset < starts[k][1]:
+            return starts[k][2]
+        if self.window.view is not None and self.gold_id is None:  # comparing: not the gold
+            return self.window.view.model.row_at(side, offset)
+        return None
+
     def _rows(self, place: Place) -> list[int]:
-        view = self.window.view
-        assert view is not None
-        rows = set()
+        """Return the rows a place touches: those of the first text of each side."""
+        starts: list[tuple[Side, int]] = []
         if place.kind == "bead":
-            for src, tgt in place.beads():
-                for side, spans in ((Side.SOURCE, src), (Side.TARGET, tgt)):
-                    for start, _ in spans:
-                        row = view.model.row_at(side, start)
-                        if row is not None:
-                            rows.add(row)
+            for side, k in ((Side.SOURCE, 0), (Side.TARGET, 1)):
+                spans = [span for bead in place.beads() for span in bead[k]]
+                if spans:
+                    starts.append((side, min(spans)[0]))
+                    starts.append((side, max(spans)[0]))
         else:
             units = (
                 place.mentions() if place.kind == "mention" else [(m, False) for m in place.link()]
             )
-            for m, _ in units:
-                row = view.model.row_at(Side(m[0]), m[1])
-                if row is not None:
-                    rows.add(row)
-        return sorted(rows)
+            starts += [(Side(m[0]), m[1]) for m, _ in units]
+        rows = {self._row_at(side, offset) for side, offset in starts}
+        found = sorted(r for r in rows if r is not None)
+        return list(range(found[0], found[-1] + 1)) if found else []
 
     def _paint(self) -> None:
         view = self.window.view
