@@ -14,7 +14,7 @@ import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead
@@ -22,7 +22,13 @@ from annotator.audit import record
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.document import ExportPair, ExportSide
 from annotator.importing import existing_pair, propose_alignment, unique_name
-from annotator.layers import find_layer, new_layer, replace_alignment, replace_segmentation
+from annotator.layers import (
+    find_layer,
+    insert_links,
+    new_layer,
+    replace_alignment,
+    replace_segmentation,
+)
 from annotator.model import (
     Annotator,
     Bead,
@@ -32,7 +38,6 @@ from annotator.model import (
     Layer,
     LayerKind,
     LayerStatus,
-    Link,
     Mention,
     Project,
     Side,
@@ -154,18 +159,12 @@ def _fill(session: Session, layer: Layer, item: ExportPair, origin: str) -> None
         if m.id in new_ids:
             raise InputError(f"{origin}: mention id {m.id} is used twice")
         new_ids[m.id] = mention.id
-    links = []
     for a, b in item.links:
         if a not in new_ids or b not in new_ids:
             raise InputError(
                 f"{origin}: a link names mention {a if a not in new_ids else b}, absent"
             )
-        links.append(
-            {"layer_id": layer.id, "source_mention_id": new_ids[a], "target_mention_id": new_ids[b]}
-        )
-    if links:
-        session.execute(insert(Link), links)
-    session.expire(layer, ["mentions", "links"])
+    insert_links(session, layer, [(new_ids[a], new_ids[b]) for a, b in item.links])
 
 
 def _layer_for(

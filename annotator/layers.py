@@ -155,6 +155,19 @@ def replace_alignment(
     check_layer_alignment(session, layer.id)
 
 
+def insert_links(session: Session, layer: Layer, links: Sequence[tuple[int, int]]) -> None:
+    """Add links between mention ids of the layer, in bulk."""
+    if links:
+        session.execute(
+            insert(Link),
+            [
+                {"layer_id": layer.id, "source_mention_id": a, "target_mention_id": b}
+                for a, b in links
+            ],
+        )
+    session.expire(layer, ["mentions", "links"])
+
+
 def sentence_spans(session: Session, layer: Layer, side: Side) -> list[Span]:
     """Return one side's sentence ranges in text order."""
     return [

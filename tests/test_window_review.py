@@ -35,19 +35,23 @@ KEYS = [
 ]
 
 
-@pytest.fixture
-def review(team: Team, qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[MainWindow, Team]]:
-    _differ(team)
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(team.store, "Rania", settings)
+def _window(team: Team, name: str, qtbot: QtBot, ini: Path) -> MainWindow:
+    """A shown, active window of `name` with pair 1 open (window shortcuts need activity)."""
+    w = MainWindow(team.store, name, Settings(QSettings(str(ini), QSettings.Format.IniFormat)))
     qtbot.addWidget(w)
     w.resize(1700, 1000)
     w.show()
     qtbot.waitExposed(w)
     w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)  # window shortcuts need the active window
+    qtbot.waitUntil(w.isActiveWindow)
     w.open_pair(1)
-    yield w, team
+    return w
+
+
+@pytest.fixture
+def review(team: Team, qtbot: QtBot, tmp_path: Path) -> Iterator[tuple[MainWindow, Team]]:
+    _differ(team)
+    yield _window(team, "Rania", qtbot, tmp_path / "s.ini"), team
 
 
 def _decide_all(w: MainWindow, qtbot: QtBot) -> None:
@@ -106,14 +110,7 @@ def test_undo_takes_a_decision_back_and_anonymous_review_hides_names(
 
 
 def test_an_annotator_cannot_open_the_review(team: Team, qtbot: QtBot, tmp_path: Path) -> None:
-    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    w = MainWindow(team.store, "Alice", settings)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    w.open_pair(1)
+    w = _window(team, "Alice", qtbot, tmp_path / "s.ini")
     assert w.view is not None
     qtbot.keyClick(w.view, Qt.Key.Key_R, CTRL_SHIFT)
     assert w.review.gold_id is None
@@ -141,14 +138,7 @@ def test_after_adjudication_an_annotator_sees_where_the_gold_differs(
     _decide_all(w, qtbot)
     assert w.view is not None
     qtbot.keyClick(w.view, Qt.Key.Key_J, CTRL_SHIFT)
-    settings = Settings(QSettings(str(tmp_path / "a.ini"), QSettings.Format.IniFormat))
-    alice = MainWindow(team.store, "Alice", settings)
-    qtbot.addWidget(alice)
-    alice.show()
-    qtbot.waitExposed(alice)
-    alice.activateWindow()
-    qtbot.waitUntil(alice.isActiveWindow)
-    alice.open_pair(1)
+    alice = _window(team, "Alice", qtbot, tmp_path / "a.ini")
     assert alice.view is not None
     qtbot.keyClick(alice.view, Qt.Key.Key_D, CTRL_SHIFT)
     kinds = sorted(p.kind for p in alice.review.places)
@@ -160,3 +150,17 @@ def test_after_adjudication_an_annotator_sees_where_the_gold_differs(
     qtbot.keyClick(alice.view, Qt.Key.Key_1, ALT)  # read-only: nothing is decided
     with team.store.read() as session:
         assert session.get(Layer, team.gold).version == before
+
+
+def test_an_annotator_marks_their_layer_done_and_reopens_it_with_keys(
+    team: Team, qtbot: QtBot, tmp_path: Path
+) -> None:
+    w = _window(team, "Alice", qtbot, tmp_path / "s.ini")
+    assert w.view is not None
+    qtbot.keyClick(w.view, Qt.Key.Key_K, CTRL_SHIFT)
+    with team.store.read() as session:
+        assert session.get(Layer, team.layers["Alice"]).status == "done"
+    assert "your layer is now done" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.view, Qt.Key.Key_O, CTRL_SHIFT)
+    with team.store.read() as session:
+        assert session.get(Layer, team.layers["Alice"]).status == "in_progress"

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.orm import Session
 
 from annotator.alignment.beads import AlignedBead
 from annotator.errors import InputError
-from annotator.layers import replace_alignment, replace_segmentation
+from annotator.layers import insert_links, replace_alignment, replace_segmentation
 from annotator.model import (
     Bead,
     BeadStatus,
@@ -110,16 +110,10 @@ def write_entities(
         session.add(mention)
         session.flush()
         ids[(side, start, end, label)] = mention.id
-    rows = []
     for a, b in links:
         if a not in ids or b not in ids:
             raise InputError(f"a gold link needs both its mentions in the gold ({a} ~ {b})")
-        rows.append(
-            {"layer_id": layer.id, "source_mention_id": ids[a], "target_mention_id": ids[b]}
-        )
-    if rows:
-        session.execute(insert(Link), rows)
-    session.expire(layer, ["mentions", "links"])
+    insert_links(session, layer, [(ids[a], ids[b]) for a, b in links])
 
 
 def write_decisions(

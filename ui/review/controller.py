@@ -76,6 +76,8 @@ class ReviewController:
         add("Mark the gold adjudicated", "Ctrl+Shift+J", self.adjudicate, "Review")
         add("Hide and shuffle annotator names", "Ctrl+Shift+H", self.toggle_anonymous, "Review")
         add("Agreement…", "Ctrl+Shift+G", self.show_agreement, "Review")
+        add("Mark my layer done", "Ctrl+Shift+K", lambda: self._own_status("done"), "Review")
+        add("Reopen my layer", "Ctrl+Shift+O", lambda: self._own_status("in_progress"), "Review")
         add(
             "Where the gold differs from my layer", "Ctrl+Shift+D", self.compare_with_gold, "Review"
         )
@@ -168,6 +170,18 @@ class ReviewController:
             f"{len(self.places)} place(s) where the gold differs from your layer · "
         )
         self.status.show()
+
+    def _own_status(self, status: str) -> None:
+        """Mark the open (own) layer done, or reopen it; the core says no when it may not."""
+        from annotator.commands import SetLayerStatus
+
+        window = self.window
+        if window.layer_id is None or self.gold_id is not None:
+            window.statusBar().showMessage("open your own layer of a pair first", 5000)
+            return
+        if window.run(SetLayerStatus(status)):
+            shown = status.replace("_", " ")
+            window.statusBar().showMessage(f"your layer is now {shown}", 8000)
 
     def after_command(self) -> None:
         """Refresh after any command while the gold is open (decisions rewrite mentions too)."""
