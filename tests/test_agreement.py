@@ -149,3 +149,14 @@ def test_tokens_cut_at_either_annotators_boundaries() -> None:
     texts = {"target": "وغزة"}
     pairs = token_pairs(texts, [("target", 1, 4, "GPE")], [("target", 0, 4, "GPE")])
     assert pairs == Counter({("O", "GPE"): 1, ("GPE", "GPE"): 1})
+
+
+def test_counting_tokens_agrees_with_cutting_them() -> None:
+    from annotator.text.tokens import count_tokens, tokens
+
+    for text in (
+        "وتحدثا عن إسرائيل وغزة.",
+        "al-Sisi paid $3,000 (U.S.) — «yes»!",
+        "مُحَمَّد 👍 Egypt_1",
+    ):
+        assert count_tokens(text) == len(tokens(text, 0, len(text)))

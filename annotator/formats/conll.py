@@ -2,7 +2,7 @@
 
 PATH is a folder holding `SRC.conll` and `TGT.conll` (one file per language, the pairs in
 order, each opened by a `-DOCSTART-` line) and `links.tsv` for the cross-lingual links. Tags
-are IOB2 (every mention starts with B-). Tokens are as `annotator.formats.tokens` cuts them;
+are IOB2 (every mention starts with B-). Tokens are as `annotator.text.tokens` cuts them;
 where mentions nest, IOB2 keeps one label per token: the outer mention is written and the
 inner ones counted in the report. Sentences are the layer's; a layer without sentences is
 written a line at a time.
@@ -17,8 +17,8 @@ from annotator.formats.document import ExportMention, ExportPair, ExportSide
 from annotator.formats.linkfile import LinkFile
 from annotator.formats.options import ExportOptions
 from annotator.formats.report import ExportReport
-from annotator.formats.tokens import tokens
 from annotator.text.segmentation import line_spans
+from annotator.text.tokens import tokens
 
 
 def flat_mentions(mentions: list[ExportMention]) -> tuple[list[ExportMention], int]:

@@ -167,12 +167,16 @@ class LayerData:
 
 def read_layer(session: Session, layer: Layer) -> LayerData:
     """Read what agreement compares of one layer: beads as text ranges, mentions, links."""
-    rows = session.execute(  # one query: every sentence with its bead's position
-        select(Segment.side, Segment.start, Segment.end, Bead.position)
-        .outerjoin(Bead, Bead.id == Segment.bead_id)
-        .where(Segment.layer_id == layer.id)
-        .order_by(Segment.side, Segment.start)
-    ).all()
+    rows = (  # one Core query (no ORM row processing): every sentence with its bead's position
+        session.connection()
+        .execute(
+            select(Segment.side, Segment.start, Segment.end, Bead.position)
+            .outerjoin(Bead, Bead.id == Segment.bead_id)
+            .where(Segment.layer_id == layer.id)
+            .order_by(Segment.side, Segment.start)
+        )
+        .all()
+    )
     grouped: dict[int, tuple[list[Span], list[Span]]] = {}
     source = Side.SOURCE.value  # an enum attribute read per row costs more than the row
     for side, start, end, position in rows:

@@ -63,8 +63,12 @@ def _atoms(text: str, spans: Sequence[Span]) -> list[Span]:
     return atoms
 
 
-def _side_atoms(spans: Sequence[Span], atoms: list[Span], starts: list[int]) -> tuple[int, ...]:
+def _side_atoms(
+    spans: Sequence[Span], atoms: list[Span], starts: list[int], exact: dict[Span, int]
+) -> tuple[int, ...]:
     """Return the ids of the atoms inside the spans (starts: the atoms' starts, sorted)."""
+    if len(spans) == 1 and spans[0] in exact:  # the common case: a sentence is one atom
+        return (exact[spans[0]],)
     found: list[int] = []
     for start, end in spans:
         k = bisect.bisect_left(starts, start)
@@ -80,7 +84,8 @@ def atom_beads(texts: tuple[str, str], layers: Sequence[LayerBeads]) -> list[lis
     for side in (0, 1):
         spans = [span for layer in layers for bead in layer.beads for span in bead[side]]
         atoms = _atoms(texts[side], spans)
-        per_side.append((atoms, [a[0] for a in atoms]))
+        exact = {atom: k for k, atom in enumerate(atoms)}
+        per_side.append((atoms, [a[0] for a in atoms], exact))
     return [
         [
             (

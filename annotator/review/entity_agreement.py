@@ -6,7 +6,7 @@
 - Overlap: a mention counts when it shares a character with a reference mention of the same
   side and label (precision over the compared, recall over the reference mentions).
 - Tokens, for Cohen's κ and Krippendorff's α (nominal): both sides' texts cut into tokens as
-  the CoNLL export cuts them (`annotator.formats.tokens`), at every mention boundary of the
+  the CoNLL export cuts them (`annotator.text.tokens`), at every mention boundary of the
   layers compared (in `annotator agree`: of all the pair's layers, so each is labelled once);
   a token's label is that of the longest mention covering it, else "O". Every token is
   counted, those only one annotator marked included (a tool that drops them looks perfect).
@@ -21,7 +21,8 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from annotator.formats.tokens import TOKEN as TOKEN_RE
+from annotator.text.tokens import TOKEN as TOKEN_RE
+from annotator.text.tokens import count_tokens
 
 MentionKey = tuple[str, int, int, str]  # side, start, end, label
 
@@ -135,9 +136,9 @@ class TokenLabeller:
             for lo, hi in regions:
                 local = [c - lo for c in cuts if lo < c < hi]
                 listed += token_starts(text[lo:hi], local, lo)
-                inside += TOKEN_RE.subn("", text[lo:hi])[1]
+                inside += count_tokens(text[lo:hi])
             self.starts[side] = listed
-            everywhere = TOKEN_RE.subn("", text)[1]  # counted in C: no match objects
+            everywhere = count_tokens(text)
             self.count += everywhere - inside + len(listed)
 
     def labels(self, mentions: Sequence[MentionKey]) -> dict[tuple[str, int], str]:
