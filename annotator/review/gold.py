@@ -13,8 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import Pool
 
 from annotator.alignment.beads import AlignedBead
 from annotator.errors import InputError
@@ -135,14 +136,15 @@ def restore(session: Session, layer: Layer, content: GoldContent) -> None:
     write_decisions(session, layer, content.decisions)
 
 
-# Per store (engine), by layer id and version: an annotator's layer does not change while a
-# reviewer works, and reading a long one costs a second.
-_VERSIONS: WeakKeyDictionary[Engine, OrderedDict[tuple[int, int], Version]] = WeakKeyDictionary()
+# Per store (connection pool), by layer id and version: an annotator's layer does not change
+# while a reviewer works, and reading a long one costs a second.
+_VERSIONS: WeakKeyDictionary[Pool, OrderedDict[tuple[int, int], Version]] = WeakKeyDictionary()
 
 
 def _version(session: Session, layer: Layer) -> Version:
     """Return a layer as a Version, cached by its store, id and version (reads are costly)."""
-    cache = _VERSIONS.setdefault(session.get_bind().engine, OrderedDict())
+    # keyed by the connection pool: the store's reading and writing engines share it
+    cache = _VERSIONS.setdefault(session.get_bind().engine.pool, OrderedDict())
     key = (layer.id, layer.version)
     found = cache.get(key)
     if found is None:
@@ -185,7 +187,7 @@ def quorum_of(content: GoldContent) -> int | None:
     return None
 
 
-_MERGES: WeakKeyDictionary[Engine, OrderedDict[tuple[object, ...], Merge]] = WeakKeyDictionary()
+_MERGES: WeakKeyDictionary[Pool, OrderedDict[tuple[object, ...], Merge]] = WeakKeyDictionary()
 
 
 def merged(session: Session, pair: DocumentPair, quorum: int | None) -> Merge:
@@ -198,7 +200,7 @@ def merged(session: Session, pair: DocumentPair, quorum: int | None) -> Merge:
             sorted((x.id, x.version) for x in pair.layers if x.kind == LayerKind.ANNOTATOR.value)
         ),
     )
-    cache = _MERGES.setdefault(session.get_bind().engine, OrderedDict())
+    cache = _MERGES.setdefault(session.get_bind().engine.pool, OrderedDict())
     result = cache.get(key)
     if result is None:
         result = merge((pair.source.text, pair.target.text), found, quorum)
