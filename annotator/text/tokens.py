@@ -32,12 +32,5 @@ def tokens(text: str, start: int, end: int, cuts: Iterable[int] = ()) -> list[tu
 
 
 def count_tokens(text: str) -> int:
-    """Return how many tokens `tokens` finds in the text (without cuts), quickly.
-
-    Tokens never cross whitespace, and a whitespace-separated chunk of letters and digits
-    only is exactly one token, so only the other chunks go through the pattern.
-    """
-    count = 0
-    for chunk in text.split():
-        count += 1 if chunk.isalnum() else len(TOKEN.findall(chunk))
-    return count
+    """Return how many tokens `tokens` finds in the text (without cuts), counted in C."""
+    return TOKEN.subn("", text)[1]
