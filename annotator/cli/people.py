@@ -93,26 +93,19 @@ def _own_layer(pair_ref: str, layer_ref: str | None, project_ref: str | None, st
     out.print(f"the {label} layer of {pair_name!r} is now {status.replace('_', ' ')}")
 
 
+PairRef = Annotated[str, typer.Argument(metavar="PAIR", help="Pair id or name.")]
+LayerRef = Annotated[str | None, typer.Option("--layer", help="Layer (default: your own).")]
+ProjectRef = Annotated[str | None, typer.Option("--project", "-p")]
+
+
 @app.command()
-def done(
-    pair_ref: Annotated[str, typer.Argument(metavar="PAIR", help="Pair id or name.")],
-    layer_ref: Annotated[
-        str | None, typer.Option("--layer", help="Layer (default: your own).")
-    ] = None,
-    project_ref: Annotated[str | None, typer.Option("--project", "-p")] = None,
-) -> None:
+def done(pair_ref: PairRef, layer_ref: LayerRef = None, project_ref: ProjectRef = None) -> None:
     """Mark your layer of a pair done: no more edits until it is reopened."""
     _own_layer(pair_ref, layer_ref, project_ref, "done")
 
 
 @app.command()
-def reopen(
-    pair_ref: Annotated[str, typer.Argument(metavar="PAIR", help="Pair id or name.")],
-    layer_ref: Annotated[
-        str | None, typer.Option("--layer", help="Layer (default: your own).")
-    ] = None,
-    project_ref: Annotated[str | None, typer.Option("--project", "-p")] = None,
-) -> None:
+def reopen(pair_ref: PairRef, layer_ref: LayerRef = None, project_ref: ProjectRef = None) -> None:
     """Reopen your done layer (possible until a reviewer has started the pair's gold)."""
     _own_layer(pair_ref, layer_ref, project_ref, "in_progress")
 

@@ -44,8 +44,7 @@ class BeadFilesWriter:
             report.files.append(target)
         beads = []
         for bead in pair.beads:
-            report.beads[bead.kind] += 1
-            report.one_sided_written += bead.one_sided
+            report.wrote_bead(bead)
             beads.append(format_bead(AlignedBead(bead.source, bead.target)))
         target = self.path / f"{name}.beads"
         target.write_text("".join(line + "\n" for line in beads), encoding="utf-8")

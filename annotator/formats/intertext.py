@@ -95,11 +95,7 @@ class InterTextWriter:
         """Write the pair's two text files and its alignment file."""
         report = self.report
         report.cannot_carry("mentions, links and scores")
-        report.mentions += len(pair.mentions)
-        report.links += len(pair.links)
-        for bead in pair.beads:
-            report.beads[bead.kind] += 1
-            report.one_sided_written += bead.one_sided
+        report.wrote_pair(pair)
         name = safe_file_name(pair.name)
         src_name = f"{name}_{pair.source.language}.xml"
         tgt_name = f"{name}_{pair.target.language}.xml"

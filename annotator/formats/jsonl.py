@@ -111,12 +111,7 @@ class JsonlWriter:
 
     def write(self, pair: ExportPair) -> None:
         """Append the pair's record."""
-        report = self.report
-        for bead in pair.beads:
-            report.beads[bead.kind] += 1
-            report.one_sided_written += bead.one_sided
-        report.mentions += len(pair.mentions)
-        report.links += len(pair.links)
+        self.report.wrote_pair(pair)
         self.stream.write(json.dumps(record_of(pair, self.options), ensure_ascii=False) + "\n")
 
     def close(self) -> None:

@@ -40,8 +40,7 @@ class _BeadLines:
             if bead.one_sided and not self.options.keep_one_sided:
                 report.one_sided_skipped += 1
                 continue
-            report.beads[bead.kind] += 1
-            report.one_sided_written += bead.one_sided
+            report.wrote_bead(bead)
             rows.append(
                 (one_line(pair.bead_text(bead, "source")), one_line(pair.bead_text(bead, "target")))
             )

@@ -5,6 +5,10 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from annotator.formats.document import ExportBead, ExportPair
 
 
 @dataclass
@@ -23,6 +27,18 @@ class ExportReport:
     links: int = 0
     lost: list[str] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
+
+    def wrote_bead(self, bead: ExportBead) -> None:
+        """Count one bead written."""
+        self.beads[bead.kind] += 1
+        self.one_sided_written += bead.one_sided
+
+    def wrote_pair(self, pair: ExportPair) -> None:
+        """Count a pair written whole: every bead, mention and link."""
+        for bead in pair.beads:
+            self.wrote_bead(bead)
+        self.mentions += len(pair.mentions)
+        self.links += len(pair.links)
 
     def cannot_carry(self, what: str) -> None:
         """Note once that the format drops `what`."""

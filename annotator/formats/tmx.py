@@ -65,8 +65,7 @@ class TmxWriter:
             if bead.one_sided and not self.options.keep_one_sided:
                 report.one_sided_skipped += 1
                 continue
-            report.beads[bead.kind] += 1
-            report.one_sided_written += bead.one_sided
+            report.wrote_bead(bead)
             self.stream.write(self._unit(pair, index, bead))
 
     def _unit(self, pair: ExportPair, index: int, bead: ExportBead) -> str:
