@@ -164,3 +164,33 @@ def test_an_annotator_marks_their_layer_done_and_reopens_it_with_keys(
     qtbot.keyClick(w.view, Qt.Key.Key_O, CTRL_SHIFT)
     with team.store.read() as session:
         assert session.get(Layer, team.layers["Alice"]).status == "in_progress"
+
+
+def test_reviewing_a_pair_nobody_annotated_says_so_and_creates_no_empty_gold(
+    team: Team, qtbot: QtBot, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import func, select
+
+    from annotator.model import LayerKind
+    from tests.test_cli import run
+
+    with team.store.write() as session:  # the fixture's empty gold: as on a fresh store
+        session.delete(session.get(Layer, team.gold))
+
+    def golds() -> int:
+        with team.store.read() as session:
+            query = select(func.count()).where(Layer.kind == LayerKind.GOLD.value)
+            return int(session.scalar(query) or 0)
+
+    w = _window(team, "Rania", qtbot, tmp_path / "s.ini")
+    assert w.view is not None
+    qtbot.keyClick(w.view, Qt.Key.Key_R, CTRL_SHIFT)
+    assert "no annotator has worked on this pair yet" in w.statusBar().currentMessage()
+    assert w.review.gold_id is None and golds() == 0
+    db = str(team.store.engine.url.database)
+    code, _, err = run(capsys, "--db", db, "--as", "Rania", "review", "start", "1")
+    assert code == 2 and "no annotator has worked on this pair yet" in err and golds() == 0
+    team.tag("Alice", "source", "Lloyd Austin", "PER")  # one annotator's work: nothing to dispute
+    qtbot.keyClick(w.view, Qt.Key.Key_R, CTRL_SHIFT)
+    assert w.review.gold_id is not None and w.review.places == []
+    assert w.view.model.rowCount() == 11  # the gold holds Alice's alignment, not nothing

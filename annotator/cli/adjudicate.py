@@ -39,12 +39,16 @@ def _gold(session: Session, pair: DocumentPair, create: bool) -> Layer:
 
 def _gold_id(pair_ref: str, project_ref: str | None, create: bool) -> tuple[int, str]:
     from annotator.cli.lookups import find_pair
+    from annotator.review.gold import versions
+    from annotator.review.places import NOBODY
     from annotator.review.roles import require_reviewer
 
     store = open_store()
     with store.write() as session:
         pair = find_pair(session, pair_ref, project_ref)
         require_reviewer(session, actor(), "adjudicate")
+        if create and not versions(session, pair):
+            raise InputError(NOBODY)  # before creating a gold that could hold nothing
         return _gold(session, pair, create).id, pair.name
 
 

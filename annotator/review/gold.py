@@ -226,7 +226,7 @@ def check_ready(session: Session, gold: Layer) -> None:
     content = read_gold(session, gold)
     if not content.beads and not content.mentions:
         raise InputError(f"the gold of pair {gold.pair_id} is empty; start it from a merge first")
-    still = open_places(session, gold) if len(versions(session, gold.pair)) >= 2 else []
+    still = open_places(session, gold) if versions(session, gold.pair) else []
     if still:
         raise InputError(
             f"the gold of pair {gold.pair_id} has {len(still)} open disagreement(s), "

@@ -19,6 +19,7 @@ from annotator.errors import InputError
 from annotator.review.alignment_agreement import LayerBeads, atom_beads
 from annotator.review.entity_agreement import MentionKey
 
+NOBODY = "no annotator has worked on this pair yet: there is nothing to merge into a gold"
 Span = tuple[int, int]
 SpanBead = tuple[tuple[Span, ...], tuple[Span, ...]]
 LinkKey = tuple[MentionKey, MentionKey]
@@ -212,8 +213,8 @@ def _settle(places: list[Place], quorum: int, agreed: list[Any]) -> list[Place]:
 
 def merge(texts: tuple[str, str], versions: Sequence[Version], quorum: int | None = None) -> Merge:
     """Return what at least `quorum` annotators agree on and the places where they disagree."""
-    if len(versions) < 2:
-        raise InputError("a merge needs at least two annotators' layers")
+    if not versions:
+        raise InputError(NOBODY)
     k = check_quorum(quorum, len(versions))
     n = len(versions)
     # places are where not everyone agrees; a quorum then settles each place whose most

@@ -25,7 +25,7 @@ from annotator.model import DocumentPair, Layer, LayerKind, Side
 from annotator.review.adjudication import MANUAL, NONE, Decide, StartGold
 from annotator.review.agreement import LayerData, read_layer
 from annotator.review.gold import GoldContent, merged, quorum_of, read_gold, versions
-from annotator.review.places import Place, Version, merge
+from annotator.review.places import NOBODY, Place, Version, merge
 from annotator.review.roles import identity_name, is_reviewer
 from ui.actions import Actions
 from ui.pair_view import Highlight
@@ -103,12 +103,15 @@ class ReviewController:
                     return
                 pair = session.get(DocumentPair, window.pair_id)
                 assert pair is not None
+                names = [v.name for v in versions(session, pair)]
                 gold = find_layer(session, pair, LayerKind.GOLD)
                 fresh = gold is None or not read_gold(session, gold).beads
+                if fresh and not names:  # an empty gold would show nothing and help nobody
+                    window.statusBar().showMessage(NOBODY, 8000)
+                    return
                 if gold is None:
                     gold = new_layer(session, pair, LayerKind.GOLD)
                 gold_id, pair_id = gold.id, pair.id
-                names = [v.name for v in versions(session, pair)]
         except AnnotatorError as exc:
             window.statusBar().showMessage(f"refused: {exc}", 8000)
             return
@@ -123,7 +126,7 @@ class ReviewController:
         self.order = sorted(names, key=str.lower)
         if self.anonymous:
             random.shuffle(self.order)
-        if fresh and len(names) >= 2:
+        if fresh:
             window.run(StartGold())  # refreshes the places after the command
         else:
             self.refresh()
@@ -207,7 +210,7 @@ class ReviewController:
             pair = gold.pair
             texts = {"source": pair.source.text, "target": pair.target.text}
             content = read_gold(session, gold)
-            if len(versions(session, pair)) < 2:
+            if not versions(session, pair):
                 self.places, self.decided = [], {}
             else:
                 self.places = list(merged(session, pair, quorum_of(content)).places)
