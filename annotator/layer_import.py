@@ -206,9 +206,15 @@ def _store_one(
     pair = _existing_pair(session, project, item)
     created = pair is None
     if pair is None:
+        name = unique_name(session, project, item.name or "pair", set())
+        if name != (item.name or "pair"):  # same name, other texts: say so, never silently
+            report.warnings.append(
+                f"{file.origin}: a pair named {item.name!r} exists with other texts; imported as "
+                f"a new pair {name!r} (TMX and XLIFF carry segments, not the documents' text)"
+            )
         pair = DocumentPair(
             project=project,
-            name=unique_name(session, project, item.name or "pair", set()),
+            name=name,
             source=_document(item.source, project.source_lang, item.source_name, file.origin),
             target=_document(item.target, project.target_lang, item.target_name, file.origin),
         )

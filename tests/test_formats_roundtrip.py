@@ -232,3 +232,18 @@ def test_a_jsonl_file_of_other_languages_or_with_a_bad_line_stores_nothing(
     with store.read() as session:
         assert session.scalars(select(DocumentPair)).first() is None
     store.close()
+
+
+def test_a_tmx_of_pairs_already_in_the_project_says_it_made_new_ones(
+    annotated: str,  # noqa: F811
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    out = tmp_path / "alice.tmx"
+    _export(capsys, annotated, "-f", "tmx", "--layer", "Alice", "-o", out)
+    code, stdout, err = run(capsys, "--db", annotated, "import", str(out), "--layer", "Bob")
+    assert code == 0
+    assert "a pair named 'austin-gallant-call' exists with other texts" in err
+    assert "'austin-gallant-call (2)'" in stdout
+    code, _, err = run(capsys, "--db", annotated, "import", str(tmp_path / "nothing.xml"))
+    assert code == 2 and "nothing.xml: no such file" in err

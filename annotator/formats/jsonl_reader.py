@@ -132,6 +132,8 @@ def record_pair(data: Any, where: str) -> ExportPair:
 def read_jsonl(path: Path) -> Iterator[tuple[str, ExportPair]]:
     """Yield (where, pair) for every non-blank line of a JSONL file, one line at a time."""
     try:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
         if not path.is_file():
             raise InputError(f"{path}: not a regular file")
         if path.stat().st_size > JSONL_SIZE_LIMIT:

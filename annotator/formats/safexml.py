@@ -44,6 +44,8 @@ def _declares_entities(path: Path) -> bool:
 def parse_xml(path: Path, limit: int = XML_SIZE_LIMIT) -> etree._Element:
     """Return the root element of the XML file at path; InputError naming the file if refused."""
     try:
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
         if not path.is_file():
             raise InputError(f"{path}: not a regular file")
         size = path.stat().st_size
