@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from annotator.cli.app import actor, app, err, open_store
+from annotator.cli.app import actor, app, err, open_store, progress_bar
 from annotator.cli.lookups import parse_suffixes, warn_skipped
 from annotator.errors import AnnotatorError, InputError
 
@@ -92,8 +92,6 @@ def _align_folder(
     suffixes: tuple[str, str] | None = None,
 ) -> int:
     """Align every pair of a folder into OUTDIR/NAME.beads; return the number that failed."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from annotator.alignment.engine import choose_engine
     from annotator.pairing import find_folder_pairs
 
@@ -104,14 +102,7 @@ def _align_folder(
     out_dir.mkdir(parents=True, exist_ok=True)
     choose_engine(src_lang, tgt_lang, engine)  # a language the engine cannot do fails up front
     failed: list[str] = []
-    with Progress(
-        TextColumn("aligning {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        transient=True,
-    ) as bar:
+    with progress_bar("aligning {task.description}") as bar:
         task = bar.add_task("pairs", total=len(found.pairs))
         for files in found.pairs:
             bar.update(task, description=files.name)

@@ -21,6 +21,8 @@ from annotator.environment import DB_ENV_VAR
 from annotator.errors import AnnotatorError
 
 if TYPE_CHECKING:
+    from rich.progress import Progress
+
     from annotator.store import Store
 
 app = typer.Typer(
@@ -83,6 +85,21 @@ def open_store() -> Store:
     from annotator.store import Store
 
     return Store.open(state["db"])
+
+
+def progress_bar(template: str = "{task.description}", *, disable: bool = False) -> Progress:
+    """Return the bar every long command shows on stderr: text, bar, done/total, time."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(
+        TextColumn(template),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=disable,
+    )
 
 
 def actor() -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.app import actor, app, err, open_store, out
+from annotator.cli.app import actor, app, open_store, out, progress_bar
 
 # The names of annotator.formats.FORMATS, for --help without importing the formats.
 FORMAT_NAMES = ("jsonl", "tmx", "intertext", "moses", "tsv", "beads", "conll", "brat")
@@ -56,8 +56,6 @@ def export(
     ] = False,
 ) -> None:
     """Export a project's pairs (by default the adjudicated gold) and print what was written."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from annotator.formats import ExportOptions, ExportRequest, check_request, run_export
     from annotator.projects import find_project
     from annotator.review.roles import check_layer_read
@@ -76,13 +74,7 @@ def export(
     with store.read() as session:
         project = find_project(session, project_ref)
         check_layer_read(session, project.blind, layer_ref, actor())
-        with Progress(
-            TextColumn("exporting {task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err,
-            transient=True,
-        ) as bar:
+        with progress_bar("exporting {task.description}") as bar:
             task = bar.add_task("pairs", total=None)
 
             def advance(done: int, total: int, name: str) -> None:

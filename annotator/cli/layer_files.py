@@ -10,7 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from annotator.cli.app import actor, err, open_store, out
+from annotator.cli.app import actor, err, open_store, out, progress_bar
 from annotator.errors import InputError
 
 if TYPE_CHECKING:
@@ -23,8 +23,6 @@ if TYPE_CHECKING:
 
 def _store(project_ref: str | None, read: Callable[[Project], Read]) -> None:
     """Read the files (no lock held), then store them in one transaction and report."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     from annotator.layer_import import import_layer_files
     from annotator.projects import find_project
 
@@ -35,14 +33,7 @@ def _store(project_ref: str | None, read: Callable[[Project], Read]) -> None:
         files, warnings = read(project)
     with store.write() as session:
         project = find_project(session, str(project_id))
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            console=err,
-            transient=True,
-            disable=len(files) < 2,
-        ) as bar:
+        with progress_bar(disable=len(files) < 2) as bar:
             task = bar.add_task("storing", total=len(files))
 
             def advance(origin: str) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from annotator.cli.app import actor, app, err, open_store, out
+from annotator.cli.app import actor, app, err, open_store, out, progress_bar
 from annotator.cli.lookups import get_pair, parse_suffixes, pick_layer, warn_skipped
 from annotator.errors import InputError
 from annotator.text.script import Direction
@@ -89,14 +89,6 @@ def import_(
     alignment files, or one InterText alignment (.xml), TMX, XLIFF or JSONL file.
     Everything is read and checked first and stored in one transaction.
     """
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
     from annotator.cli.layer_files import import_bead_file, import_layer_paths
     from annotator.formats.readers import alignment_files, is_layer_file
     from annotator.importing import ImportOptions, import_pairs
@@ -135,15 +127,7 @@ def import_(
             if target is None:
                 raise InputError(f"{source}: give the target file too (or a folder of pairs)")
             files = [PairFiles(name or pair_name_for(source, target), source, target)]
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=True,
-            disable=len(files) < 2,
-        ) as bar:
+        with progress_bar(disable=len(files) < 2) as bar:
             reading = bar.add_task("reading", total=len(files))
             storing = bar.add_task("segmenting and aligning", total=len(files))
 
