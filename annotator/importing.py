@@ -20,12 +20,14 @@ from annotator.alignment.health import NOTE_PREFIX, suspicion
 from annotator.alignment.pair_alignment import align_layer_sentences
 from annotator.audit import record
 from annotator.errors import InputError
-from annotator.layers import new_layer, replace_alignment, replace_segmentation
+from annotator.layer_writes import replace_alignment, replace_segmentation
+from annotator.layers import new_layer
 from annotator.model import Annotator, Document, DocumentPair, Layer, LayerKind, Project, Side
 from annotator.pairing import PairFiles
 from annotator.text.script import Direction, detect_direction, direction_for_language
 from annotator.text.segmentation import sentences_of
 from annotator.text.textfile import DecodedText, read_text_file
+from annotator.text.tokens import count_tokens
 
 Span = tuple[int, int]
 
@@ -121,6 +123,7 @@ def _document(side: PreparedSide) -> Document:
         direction=side.direction,
         text=d.text,
         char_count=len(d.text),
+        token_count=count_tokens(d.text),
         checksum=d.checksum,
         original_name=side.path.name,
         encoding=d.encoding,

@@ -22,13 +22,8 @@ from annotator.audit import record
 from annotator.errors import AnnotatorError, InputError
 from annotator.formats.document import ExportPair, ExportSide
 from annotator.importing import existing_pair, propose_alignment, unique_name
-from annotator.layers import (
-    find_layer,
-    insert_links,
-    new_layer,
-    replace_alignment,
-    replace_segmentation,
-)
+from annotator.layer_writes import insert_links, replace_alignment, replace_segmentation
+from annotator.layers import find_layer, new_layer
 from annotator.model import (
     Annotator,
     Bead,
@@ -45,6 +40,7 @@ from annotator.model import (
 from annotator.projects import get_or_create_annotator
 from annotator.review.roles import require_reviewer
 from annotator.text.script import direction_for_language
+from annotator.text.tokens import count_tokens
 
 
 @dataclass(frozen=True)
@@ -108,6 +104,7 @@ def _document(side: ExportSide, language: str, name: str, origin: str) -> Docume
         direction=direction,
         text=side.text,
         char_count=len(side.text),
+        token_count=count_tokens(side.text),
         checksum=checksum(side.text),
         original_name=name or origin,
         encoding="utf-8",

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import case, delete, func, insert, select, text, update
+from sqlalchemy import case, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from annotator.alignment.beads import AlignedBead, check_cover, check_partition, crosses
+from annotator.alignment.beads import AlignedBead
 from annotator.audit import record
-from annotator.errors import InputError, IntegrityError
+from annotator.errors import InputError
+from annotator.layer_writes import segment_ids
 from annotator.model import (
     Annotator,
     Bead,
@@ -58,114 +58,6 @@ def new_layer(
     session.add(layer)
     session.flush()
     return layer
-
-
-def replace_segmentation(session: Session, layer: Layer, side: Side, spans: Sequence[Span]) -> None:
-    """Replace one side's sentences of a layer and clear its alignment (beads hold sentences)."""
-    clear_alignment(session, layer)
-    session.execute(delete(Segment).where(Segment.layer_id == layer.id, Segment.side == side.value))
-    length = layer.pair.document(side).char_count
-    for start, end in spans:  # a bulk insert skips the flush checks: check ranges here
-        if not 0 <= start < end <= length:
-            raise IntegrityError(
-                f"sentence range [{start}, {end}) is outside the text (0..{length}) or empty"
-            )
-    if spans:
-        session.execute(
-            insert(Segment),
-            [{"layer_id": layer.id, "side": side.value, "start": s, "end": e} for s, e in spans],
-        )
-    session.expire(layer, ["segments", "beads"])
-    check_layer_alignment(session, layer.id)
-
-
-def clear_alignment(session: Session, layer: Layer) -> None:
-    """Remove the layer's beads, leaving its sentences unaligned."""
-    session.execute(update(Segment).where(Segment.layer_id == layer.id).values(bead_id=None))
-    session.execute(delete(Bead).where(Bead.layer_id == layer.id))
-    session.expire(layer, ["segments", "beads"])
-
-
-def segment_ids(session: Session, layer: Layer, side: Side) -> list[int]:
-    """Return the ids of one side's sentences in text order."""
-    return list(
-        session.scalars(
-            select(Segment.id)
-            .where(Segment.layer_id == layer.id, Segment.side == side.value)
-            .order_by(Segment.start)
-        )
-    )
-
-
-def replace_alignment(
-    session: Session,
-    layer: Layer,
-    beads: Sequence[AlignedBead],
-    status: BeadStatus = BeadStatus.AUTOMATIC,
-    *,
-    statuses: Sequence[BeadStatus] | None = None,
-    crossing: bool = False,
-) -> None:
-    """Replace the layer's beads with beads of sentence indices that partition both sides.
-
-    `statuses` gives each bead its own status. With crossing=True (an imported gold file) the
-    beads need only cover every sentence once; the layer is marked as holding crossing beads
-    when they do.
-    """
-    src_ids = segment_ids(session, layer, Side.SOURCE)
-    tgt_ids = segment_ids(session, layer, Side.TARGET)
-    if crossing:
-        check_cover(beads, len(src_ids), len(tgt_ids))
-        crossing = crosses(beads)
-    else:
-        check_partition(beads, len(src_ids), len(tgt_ids))
-    if statuses is not None and len(statuses) != len(beads):
-        raise ValueError("one status per bead")
-    clear_alignment(session, layer)
-    if layer.crossing != crossing:
-        layer.crossing = crossing
-        session.flush()
-    bead_ids = (
-        list(
-            session.scalars(
-                insert(Bead).returning(Bead.id, sort_by_parameter_order=True),
-                [
-                    {
-                        "layer_id": layer.id,
-                        "position": i,
-                        "status": (statuses[i] if statuses is not None else status).value,
-                        "score": b.score,
-                    }
-                    for i, b in enumerate(beads)
-                ],
-            )
-        )
-        if beads
-        else []
-    )
-    assignments = [
-        {"id": ids[k], "bead_id": bead_id}
-        for bead_id, bead in zip(bead_ids, beads, strict=True)
-        for ids, indices in ((src_ids, bead.src), (tgt_ids, bead.tgt))
-        for k in indices
-    ]
-    if assignments:
-        session.execute(update(Segment), assignments)
-    session.expire(layer, ["segments", "beads"])
-    check_layer_alignment(session, layer.id)
-
-
-def insert_links(session: Session, layer: Layer, links: Sequence[tuple[int, int]]) -> None:
-    """Add links between mention ids of the layer, in bulk."""
-    if links:
-        session.execute(
-            insert(Link),
-            [
-                {"layer_id": layer.id, "source_mention_id": a, "target_mention_id": b}
-                for a, b in links
-            ],
-        )
-    session.expire(layer, ["mentions", "links"])
 
 
 def sentence_spans(session: Session, layer: Layer, side: Side) -> list[Span]:

@@ -138,6 +138,7 @@ class Document(Base):
     direction: Mapped[str] = mapped_column(String(3))
     text: Mapped[str] = mapped_column(Text, deferred=True)
     char_count: Mapped[int] = mapped_column(Integer)
+    token_count: Mapped[int | None] = mapped_column(Integer, default=None)  # text.tokens' count
     checksum: Mapped[str] = mapped_column(String(64), index=True)
     original_name: Mapped[str] = mapped_column(String(1000))
     encoding: Mapped[str] = mapped_column(String(32))

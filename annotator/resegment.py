@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from annotator.audit import record
 from annotator.importing import propose_alignment
-from annotator.layers import automatic_layer, replace_segmentation, sentence_spans
+from annotator.layer_writes import replace_segmentation
+from annotator.layers import automatic_layer, sentence_spans
 from annotator.model import DocumentPair, Side
 from annotator.text.segmentation import line_sentences, split_sentences
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from pathlib import Path
 
 import krippendorff
 import numpy as np
@@ -19,7 +20,7 @@ from annotator.review.entity_agreement import (
     krippendorff_alpha,
     token_pairs,
 )
-from tests.test_cli import run
+from tests.test_cli import SEED_AR, SEED_EN, run
 from tests.test_formats_import import mac_store  # noqa: F401 (fixture)
 
 # The MAC dev README: compared, reference, strict P, R, F1, lax F1, Jaccard, reference beads
@@ -160,3 +161,28 @@ def test_counting_tokens_agrees_with_cutting_them() -> None:
         "مُحَمَّد 👍 Egypt_1",
     ):
         assert count_tokens(text) == len(tokens(text, 0, len(text)))
+
+
+def test_documents_store_the_token_count_agreement_uses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from sqlalchemy import select
+
+    from annotator.model import Document
+    from annotator.review.entity_agreement import TokenLabeller
+    from annotator.store import Store
+    from annotator.text.tokens import count_tokens
+
+    db = str(tmp_path / "t.sqlite3")
+    assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
+    assert run(capsys, "--db", db, "import", SEED_EN, SEED_AR)[0] == 0
+    store = Store.open(db)
+    with store.read() as session:
+        documents = list(session.scalars(select(Document)))
+        assert documents and all(d.token_count == count_tokens(d.text) for d in documents)
+        texts = {"source": documents[0].text, "target": documents[1].text}
+    store.close()
+    mentions = [("source", 0, 5, "PER"), ("target", 2, 6, "GPE")]
+    counted = TokenLabeller(texts, mentions)
+    known = TokenLabeller(texts, mentions, {d: count_tokens(texts[d]) for d in texts})
+    assert known.count == counted.count and known.starts == counted.starts

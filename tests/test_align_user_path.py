@@ -20,7 +20,8 @@ from pytestqt.qtbot import QtBot
 from annotator.alignment.beads import AlignedBead, format_bead, parse_beads
 from annotator.alignment.signals import heading_cues, structure_breaks
 from annotator.cli import main
-from annotator.layers import alignment, automatic_layer, replace_alignment
+from annotator.layer_writes import replace_alignment
+from annotator.layers import alignment, automatic_layer
 from annotator.model import DocumentPair, Layer
 from annotator.store import Store
 from annotator.text.segmentation import paragraph_numbers, split_sentences
@@ -69,7 +70,7 @@ def test_heading_lines_are_blocks_of_their_own() -> None:
         "Talks resume in Doha",  # a title
         "By Jane Doe",  # a byline
         "The talks resumed on Monday.",
-        "Officials said: \"We are close.\"",
+        'Officials said: "We are close."',
         "Photo: AFP",  # a caption
         "The Alps , seen from the",  # an OCR line cut mid-sentence: continued below
         "summit .",

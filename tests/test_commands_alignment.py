@@ -39,15 +39,8 @@ from annotator.commands.alignment import (
     _SegmentImage,
 )
 from annotator.errors import ConflictError, InputError, IntegrityError
-from annotator.layers import (
-    alignment,
-    clear_alignment,
-    ensure_annotator_layer,
-    new_layer,
-    replace_alignment,
-    replace_segmentation,
-    sentence_spans,
-)
+from annotator.layer_writes import clear_alignment, replace_alignment, replace_segmentation
+from annotator.layers import alignment, ensure_annotator_layer, new_layer, sentence_spans
 from annotator.model import (
     Annotator,
     AuditEvent,

@@ -12,7 +12,7 @@ from annotator.errors import StoreError
 from annotator.model import Base
 from annotator.store import Store
 from annotator.store.engine import create_store_engine, resolve_location
-from annotator.store.migrate import head_revision, upgrade_store
+from annotator.store.migrate import SCHEMA_HEAD, head_revision, upgrade_store
 
 
 def test_empty_store_is_migrated_to_head(db_path: Path) -> None:
@@ -22,6 +22,10 @@ def test_empty_store_is_migrated_to_head(db_path: Path) -> None:
     again = Store.open(db_path)
     assert not again.migration.changed
     again.close()
+
+
+def test_the_fast_path_knows_the_newest_migration() -> None:
+    assert head_revision() == SCHEMA_HEAD
 
 
 def test_migrated_schema_matches_the_model(store: Store) -> None:
@@ -88,6 +92,9 @@ def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
         assert conn.execute(text("SELECT count(*) FROM segments")).scalar() == 2
         assert conn.execute(text("SELECT count(*) FROM layers")).scalar() == 1
         assert conn.execute(text("SELECT count(*) FROM embedding_cache")).scalar() == 0
+        # 0007 counted the tokens of the documents already stored ("Hi" "."; "مرحبا" ".")
+        counts = conn.execute(text("SELECT token_count FROM documents ORDER BY id")).all()
+        assert counts == [(2,), (2,)]
         # the table rebuilds of 0003 ran with foreign keys off: no cascade emptied the links
         assert conn.execute(
             text("SELECT source_mention_id, target_mention_id FROM links")

@@ -7,13 +7,13 @@ from sqlalchemy import func, select, update
 
 from annotator.alignment.beads import AlignedBead
 from annotator.errors import IntegrityError
+from annotator.layer_writes import replace_alignment
 from annotator.layers import (
     alignment,
     automatic_layer,
     copy_layer,
     ensure_annotator_layer,
     find_layer,
-    replace_alignment,
     sentence_spans,
 )
 from annotator.model import (

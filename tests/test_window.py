@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from annotator.alignment.gale_church import align_texts
 from annotator.demo import DEMO_PROJECT, ensure_demo_project
-from annotator.layers import replace_alignment, sentence_spans
+from annotator.layer_writes import replace_alignment
+from annotator.layers import sentence_spans
 from annotator.model import AuditEvent, Layer, Link, Mention, Side
 from annotator.store import Store
 from tests.ui_helpers import drag

@@ -140,7 +140,8 @@ def _align_stored_pair(pair_id: int, engine: EngineName) -> None:
     from annotator.alignment.pair_alignment import align_layer_sentences
     from annotator.audit import record
     from annotator.cli.lookups import get_pair
-    from annotator.layers import automatic_layer, replace_alignment
+    from annotator.layer_writes import replace_alignment
+    from annotator.layers import automatic_layer
 
     store = open_store()
     with store.write() as session:

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 from annotator.alignment.beads import AlignedBead
 from annotator.alignment.embedding_cache import write_vectors
 from annotator.commands import Changes, Command
-from annotator.layers import alignment, replace_alignment
+from annotator.layer_writes import replace_alignment
+from annotator.layers import alignment
 from annotator.model import Bead, BeadStatus, Layer, Segment
 from annotator.store.invariants import check_layer_alignment
 

@@ -32,7 +32,10 @@ from annotator.review.gold import (
     write_decisions,
     write_entities,
 )
-from annotator.review.places import Merge, Place, SpanBead, check_quorum, link_key, merge
+from annotator.review.gold import (
+    merged as merged_layers,
+)
+from annotator.review.places import Merge, Place, SpanBead, check_quorum, link_key
 from annotator.review.roles import find_annotator
 
 NONE = "none"
@@ -185,7 +188,7 @@ class StartGold(_GoldCommand):
         decisions = [d for d in before.decisions if d[0] != QUORUM]
         if self.quorum is not None:
             decisions.append((QUORUM, "-", str(self.quorum), None))
-        merged = merge((pair.source.text, pair.target.text), found, self.quorum)
+        merged = merged_layers(session, pair, self.quorum)  # cached: the screen reuses it
         decided = {(kind, place): choice for kind, place, choice, _ in decisions}
         beads = [(bead, "confirmed") for bead in merged.beads]
         mentions = list(merged.mentions)

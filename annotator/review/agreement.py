@@ -8,6 +8,7 @@ as records whose keys are those of `annotator agree --format json`.
 from __future__ import annotations
 
 import itertools
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -15,8 +16,10 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import ClauseElement
 
 from annotator.errors import InputError
+from annotator.gc_pause import without_gc_pauses
 from annotator.model import (
     Bead,
     DocumentPair,
@@ -165,28 +168,50 @@ class LayerData:
     entities: LayerEntities
 
 
+def plain_rows(session: Session, query: ClauseElement) -> list[tuple[Any, ...]]:
+    """Return the query's rows as the driver's tuples: no per-row processing for big reads."""
+    connection = session.connection()
+    sql = query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
+    cursor = connection.connection.cursor()  # only integer ids are bound, inlined above
+    try:
+        cursor.execute(str(sql))
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
+
+
+def _spans_by_position(rows: list[tuple[Any, ...]]) -> dict[int, tuple[Span, ...]]:
+    """Return each bead position's sentence spans, from (position, start, end) rows in order."""
+    if not rows:
+        return {}
+    positions, starts, ends = zip(*rows, strict=True)
+    # built without a Python loop per row: most beads hold one sentence of a side
+    singles = zip(zip(starts, ends, strict=True))
+    spans: dict[int, tuple[Span, ...]] = dict(zip(positions, singles, strict=True))
+    if len(spans) != len(rows):  # the beads holding several sentences of this side
+        several = {p for p, q in itertools.pairwise(positions) if p == q}
+        for position in several:
+            low, high = bisect_left(positions, position), bisect_right(positions, position)
+            spans[position] = tuple(zip(starts[low:high], ends[low:high], strict=True))
+    return spans
+
+
+@without_gc_pauses
 def read_layer(session: Session, layer: Layer) -> LayerData:
     """Read what agreement compares of one layer: beads as text ranges, mentions, links."""
-    rows = (  # one Core query (no ORM row processing): every sentence with its bead's position
-        session.connection()
-        .execute(
-            select(Segment.side, Segment.start, Segment.end, Bead.position)
-            .outerjoin(Bead, Bead.id == Segment.bead_id)
-            .where(Segment.layer_id == layer.id)
-            .order_by(Segment.side, Segment.start)
+    per_side = []
+    for side in Side:
+        query = (
+            select(Bead.position, Segment.start, Segment.end)
+            .join(Bead, Bead.id == Segment.bead_id)
+            .where(Segment.layer_id == layer.id, Segment.side == side.value)
+            .order_by(Bead.position, Segment.start)
         )
-        .all()
-    )
-    grouped: dict[int, tuple[list[Span], list[Span]]] = {}
-    source = Side.SOURCE.value  # an enum attribute read per row costs more than the row
-    for side, start, end, position in rows:
-        if position is not None:
-            grouped.setdefault(position, ([], []))[side != source].append((start, end))
-    beads = (
-        LayerBeads(tuple((tuple(a), tuple(b)) for _, (a, b) in sorted(grouped.items())))
-        if grouped
-        else None
-    )
+        per_side.append(_spans_by_position(plain_rows(session, query)))
+    source, target = per_side
+    beads = [(source.get(p, ()), target.get(p, ())) for p in sorted(source.keys() | target.keys())]
+    # A layer whose sentences are in no bead has no alignment to compare (not an empty one).
+    layer_beads = LayerBeads(tuple(beads)) if beads else None
     keys: dict[int, MentionKey] = {}
     mentions = []
     for m in session.scalars(select(Mention).where(Mention.layer_id == layer.id)):
@@ -196,7 +221,7 @@ def read_layer(session: Session, layer: Layer) -> LayerData:
         (keys[k.source_mention_id], keys[k.target_mention_id])
         for k in session.scalars(select(Link).where(Link.layer_id == layer.id))
     )
-    return LayerData(beads, LayerEntities(tuple(mentions), links))
+    return LayerData(layer_beads, LayerEntities(tuple(mentions), links))
 
 
 def _is_empty(data: LayerData) -> bool:
@@ -210,6 +235,7 @@ def _comparisons(names: Sequence[str], has_gold: bool) -> Iterator[tuple[str, st
             yield GOLD, name
 
 
+@without_gc_pauses
 def agreement(
     session: Session,
     project: Project,
@@ -249,7 +275,8 @@ def agreement(
         seen_names.update(names)
         texts = {"source": pair.source.text, "target": pair.target.text}
         every = [m for data in layers.values() for m, _ in data.entities.mentions]
-        labeller = TokenLabeller(texts, every) if every else None
+        known = {"source": pair.source.token_count, "target": pair.target.token_count}
+        labeller = TokenLabeller(texts, every, known) if every else None
         labels = {
             name: labeller.labels([m for m, _ in data.entities.mentions]) if labeller else {}
             for name, data in layers.items()

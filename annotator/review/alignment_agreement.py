@@ -16,6 +16,8 @@ import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from annotator.gc_pause import without_gc_pauses
+
 Span = tuple[int, int]
 AtomBead = tuple[tuple[int, ...], tuple[int, ...]]
 
@@ -48,10 +50,11 @@ class AlignmentCounts:
 
 def _atoms(text: str, spans: Sequence[Span]) -> list[Span]:
     """Return the text-holding pieces of the text between every start and end of the spans."""
-    cuts = sorted({offset for span in spans for offset in span})
+    unique = set(spans)  # layers share most sentences; only "inside some span" matters
+    cuts = sorted({offset for span in unique for offset in span})
     index = {offset: k for k, offset in enumerate(cuts)}
     depth = [0] * (len(cuts) + 1)
-    for start, end in spans:
+    for start, end in unique:
         depth[index[start]] += 1
         depth[index[end]] -= 1
     atoms, inside = [], 0
@@ -78,6 +81,7 @@ def _side_atoms(
     return tuple(sorted(set(found)))
 
 
+@without_gc_pauses
 def atom_beads(texts: tuple[str, str], layers: Sequence[LayerBeads]) -> list[list[AtomBead]]:
     """Return each layer's beads as atom-id sets, atoms cut from all the layers' sentences."""
     per_side = []
@@ -86,16 +90,20 @@ def atom_beads(texts: tuple[str, str], layers: Sequence[LayerBeads]) -> list[lis
         atoms = _atoms(texts[side], spans)
         exact = {atom: k for k, atom in enumerate(atoms)}
         per_side.append((atoms, [a[0] for a in atoms], exact))
-    return [
-        [
-            (
-                _side_atoms(bead[0], *per_side[0]),
-                _side_atoms(bead[1], *per_side[1]),
-            )
-            for bead in layer.beads
-        ]
-        for layer in layers
-    ]
+    known: dict[tuple[tuple[Span, ...], tuple[Span, ...]], AtomBead] = {}
+    out = []
+    for layer in layers:
+        converted = []
+        for bead in layer.beads:  # layers share most beads: each distinct one is cut once
+            found = known.get(bead)
+            if found is None:
+                found = known[bead] = (
+                    _side_atoms(bead[0], *per_side[0]),
+                    _side_atoms(bead[1], *per_side[1]),
+                )
+            converted.append(found)
+        out.append(converted)
+    return out
 
 
 def _judge(reference: Sequence[AtomBead], judged: Sequence[AtomBead]) -> tuple[int, int, int]:

@@ -124,7 +124,13 @@ class TokenLabeller:
     only counted.
     """
 
-    def __init__(self, texts: dict[str, str], mentions: Sequence[MentionKey]) -> None:
+    def __init__(
+        self,
+        texts: dict[str, str],
+        mentions: Sequence[MentionKey],
+        counts: dict[str, int | None] | None = None,
+    ) -> None:
+        """Cut the texts; counts: each side's `count_tokens`, when known (None: count here)."""
         self.starts: dict[str, list[int]] = {}
         self.count = 0
         for side, text in texts.items():
@@ -138,7 +144,8 @@ class TokenLabeller:
                 listed += token_starts(text[lo:hi], local, lo)
                 inside += count_tokens(text[lo:hi])
             self.starts[side] = listed
-            everywhere = count_tokens(text)
+            known = (counts or {}).get(side)
+            everywhere = count_tokens(text) if known is None else known
             self.count += everywhere - inside + len(listed)
 
     def labels(self, mentions: Sequence[MentionKey]) -> dict[tuple[str, int], str]:

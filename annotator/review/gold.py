@@ -19,7 +19,8 @@ from sqlalchemy.pool import Pool
 
 from annotator.alignment.beads import AlignedBead
 from annotator.errors import InputError
-from annotator.layers import insert_links, replace_alignment, replace_segmentation
+from annotator.gc_pause import without_gc_pauses
+from annotator.layer_writes import insert_links, replace_aligned
 from annotator.model import (
     Bead,
     BeadStatus,
@@ -32,7 +33,7 @@ from annotator.model import (
     Mention,
     Side,
 )
-from annotator.review.agreement import read_layer
+from annotator.review.agreement import plain_rows, read_layer
 from annotator.review.entity_agreement import MentionKey
 from annotator.review.places import LinkKey, Merge, SpanBead, Version, merge
 
@@ -49,12 +50,17 @@ class GoldContent:
     decisions: tuple[tuple[str, str, str, int | None], ...]  # kind, place, choice, who
 
 
+def has_beads(session: Session, layer: Layer) -> bool:
+    """Tell whether the layer has any bead (without reading them)."""
+    return session.scalar(select(Bead.id).where(Bead.layer_id == layer.id).limit(1)) is not None
+
+
+@without_gc_pauses
 def read_gold(session: Session, layer: Layer) -> GoldContent:
     """Return the layer's content as spans, with its decisions."""
     data = read_layer(session, layer)
-    statuses = session.scalars(
-        select(Bead.status).where(Bead.layer_id == layer.id).order_by(Bead.position)
-    ).all()
+    query = select(Bead.status).where(Bead.layer_id == layer.id).order_by(Bead.position)
+    statuses = [status for (status,) in plain_rows(session, query)]
     beads = tuple(zip(data.beads.beads, statuses, strict=True)) if data.beads else ()
     decisions = tuple(
         (d.kind, d.place, d.choice, d.annotator_id)
@@ -68,23 +74,21 @@ def write_beads(session: Session, layer: Layer, beads: Sequence[tuple[SpanBead, 
     per_side = [
         sorted({span for bead, _ in beads for span in bead[0 if k == 0 else 1]}) for k in (0, 1)
     ]
-    for side, spans in zip(Side, per_side, strict=True):
-        replace_segmentation(session, layer, side, spans)
     index = [{span: i for i, span in enumerate(spans)} for spans in per_side]
-    if beads:
-        replace_alignment(
-            session,
-            layer,
-            [
-                AlignedBead(
-                    tuple(sorted(index[0][s] for s in bead[0])),
-                    tuple(sorted(index[1][s] for s in bead[1])),
-                )
-                for bead, _ in beads
-            ],
-            statuses=[BeadStatus(status) for _, status in beads],
-            crossing=True,
-        )
+    replace_aligned(
+        session,
+        layer,
+        (per_side[0], per_side[1]),
+        [
+            AlignedBead(
+                tuple(sorted(index[0][s] for s in bead[0])),
+                tuple(sorted(index[1][s] for s in bead[1])),
+            )
+            for bead, _ in beads
+        ],
+        [BeadStatus(status) for _, status in beads],
+        crossing=True,
+    )
 
 
 def write_entities(
@@ -190,6 +194,7 @@ def quorum_of(content: GoldContent) -> int | None:
 _MERGES: WeakKeyDictionary[Pool, OrderedDict[tuple[object, ...], Merge]] = WeakKeyDictionary()
 
 
+@without_gc_pauses
 def merged(session: Session, pair: DocumentPair, quorum: int | None) -> Merge:
     """Return the merge of the pair's annotator layers, cached by their ids and versions."""
     found = versions(session, pair)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from annotator.errors import InputError
+from annotator.gc_pause import without_gc_pauses
 from annotator.review.alignment_agreement import LayerBeads, atom_beads
 from annotator.review.entity_agreement import MentionKey
 
@@ -211,6 +212,7 @@ def _settle(places: list[Place], quorum: int, agreed: list[Any]) -> list[Place]:
     return still
 
 
+@without_gc_pauses
 def merge(texts: tuple[str, str], versions: Sequence[Version], quorum: int | None = None) -> Merge:
     """Return what at least `quorum` annotators agree on and the places where they disagree."""
     if not versions:

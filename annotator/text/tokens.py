@@ -13,6 +13,8 @@ import bisect
 import re
 from collections.abc import Iterable
 
+# Documents store their count_tokens at import (documents.token_count): a change to TOKEN
+# needs a migration that counts every stored document again.
 TOKEN = re.compile(r"[\w\u0600-\u06ff]+(?:['’\-.,][\w\u0600-\u06ff]+)*|\S", re.UNICODE)
 
 

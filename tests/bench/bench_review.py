@@ -149,7 +149,7 @@ def run() -> Table:
         for name, agree, probe in rows
     ]
     title = "Review, three annotators (targets: open ≤ 1 s, agreement ≤ 2 s)"
-    header = ["pair", "annotator agree (CLI)", "vs seed", "review: first open (merge)",
+    header = ["pair", "annotator agree (CLI)", "vs seed", "first open: start the gold",
               "open, new process", "open again", "vs seed", "places"]  # fmt: skip
     return title, header, table
 

@@ -20,11 +20,19 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem
 
 from annotator.errors import AnnotatorError
+from annotator.gc_pause import without_gc_pauses
 from annotator.layers import find_layer, new_layer
 from annotator.model import DocumentPair, Layer, LayerKind, Side
 from annotator.review.adjudication import MANUAL, NONE, Decide, StartGold
 from annotator.review.agreement import LayerData, read_layer
-from annotator.review.gold import GoldContent, merged, quorum_of, read_gold, versions
+from annotator.review.gold import (
+    GoldContent,
+    has_beads,
+    merged,
+    quorum_of,
+    read_gold,
+    versions,
+)
 from annotator.review.places import NOBODY, Place, Version, merge
 from annotator.review.roles import identity_name, is_reviewer
 from ui.actions import Actions
@@ -87,6 +95,7 @@ class ReviewController:
 
     # --- entering and leaving
 
+    @without_gc_pauses
     def open_review(self) -> None:
         """Open the gold of the current pair, merging the annotators' layers if it is new."""
         window = self.window
@@ -105,7 +114,7 @@ class ReviewController:
                 assert pair is not None
                 names = [v.name for v in versions(session, pair)]
                 gold = find_layer(session, pair, LayerKind.GOLD)
-                fresh = gold is None or not read_gold(session, gold).beads
+                fresh = gold is None or not has_beads(session, gold)
                 if fresh and not names:  # an empty gold would show nothing and help nobody
                     window.statusBar().showMessage(NOBODY, 8000)
                     return
@@ -199,6 +208,7 @@ class ReviewController:
             return name
         return f"annotator {self.order.index(name) + 1}" if name in self.order else name
 
+    @without_gc_pauses
     def refresh(self) -> None:
         """Recompute the places and decisions; fill the panel, tint rows, count open ones."""
         window = self.window
