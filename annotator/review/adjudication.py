@@ -62,7 +62,7 @@ def _place_range(place: Place) -> tuple[str, int, int]:
 def _cover(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Return the text the spans cover, spans joined across whitespace-only gaps."""
     out: list[tuple[int, int]] = []
-    for start, end in sorted(spans):
+    for start, end in sorted(set(spans)):  # the annotators' layers repeat most sentences
         if out and not text[out[-1][1] : start].strip():
             out[-1] = (out[-1][0], max(out[-1][1], end))
         else:
