@@ -1,7 +1,9 @@
 """Importing document pairs: a pair of files, a folder of pairs, or one-sentence-per-line files.
 
-Every file is read, decoded, checked and segmented before anything is written, and the caller
-writes the whole import in one transaction: a corpus with one bad file imports nothing.
+Every file is read, decoded, checked, segmented and aligned before anything is written, and the
+whole import is then written in one short transaction: a corpus with one bad file imports
+nothing, and the store's write lock is held for the writing only (`import_into_store`), so the
+window stays usable while a long import reads and aligns.
 """
 
 from __future__ import annotations
@@ -9,27 +11,43 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
 from annotator.alignment.beads import AlignedBead
-from annotator.alignment.embedding_cache import SessionEmbeddingCache
-from annotator.alignment.engine import choose_engine
+from annotator.alignment.embedding_cache import (
+    BufferedEmbeddingCache,
+    EmbeddingCache,
+    SessionEmbeddingCache,
+)
+from annotator.alignment.engine import align, choose_engine
 from annotator.alignment.health import NOTE_PREFIX, suspicion
-from annotator.alignment.pair_alignment import align_layer_sentences
+from annotator.alignment.pair_alignment import align_layer_sentences, shared_linked_names
 from annotator.audit import record
 from annotator.errors import InputError
-from annotator.layer_writes import replace_alignment, replace_segmentation
+from annotator.layer_writes import replace_aligned, replace_alignment
 from annotator.layers import new_layer
-from annotator.model import Annotator, Document, DocumentPair, Layer, LayerKind, Project, Side
+from annotator.model import (
+    Annotator,
+    BeadStatus,
+    Document,
+    DocumentPair,
+    Layer,
+    LayerKind,
+    Project,
+)
 from annotator.pairing import PairFiles
+from annotator.store import Store
+from annotator.text.long_sentences import MAX_SENTENCE_CHARS, cut_long_sentences
 from annotator.text.script import Direction, detect_direction, direction_for_language
-from annotator.text.segmentation import sentences_of
-from annotator.text.textfile import DecodedText, read_text_file
+from annotator.text.segmentation import paragraph_numbers, sentences_of
+from annotator.text.textfile import MAX_DOCUMENT_BYTES, DecodedText, read_text_file
 from annotator.text.tokens import count_tokens
 
 Span = tuple[int, int]
+Progress = Callable[[str, str], None]
 
 
 @dataclass(frozen=True)
@@ -39,6 +57,7 @@ class ImportOptions:
     presegmented: bool = False
     source_direction: Direction | None = None
     target_direction: Direction | None = None
+    max_bytes: int = MAX_DOCUMENT_BYTES  # per file
 
 
 @dataclass(frozen=True)
@@ -50,6 +69,8 @@ class PreparedSide:
     language: str
     direction: Direction
     sentences: list[Span]
+    notes: tuple[str, ...] = ()  # what the import did to the text (kept with the document)
+    token_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -72,9 +93,9 @@ class ImportReport:
 
 
 def _prepare_side(
-    path: Path, language: str, direction: Direction | None, presegmented: bool
+    path: Path, language: str, direction: Direction | None, options: ImportOptions
 ) -> tuple[PreparedSide, list[str]]:
-    decoded = read_text_file(path)
+    decoded = read_text_file(path, options.max_bytes)
     detected = detect_direction(decoded.text)
     warnings = []
     if direction is None and detected != direction_for_language(language):
@@ -83,22 +104,92 @@ def _prepare_side(
             f"{direction_for_language(language).upper()}; check the file order or the project's "
             f"languages (direction set from the text: {detected})"
         )
-    sentences = sentences_of(decoded.text, language, presegmented)
-    if not sentences:
+    found = sentences_of(decoded.text, language, options.presegmented)
+    if not found:
         raise InputError(f"{path}: no sentence found")
-    side = PreparedSide(path, decoded, language, direction or detected, sentences)
+    sentences, cut = cut_long_sentences(decoded.text, found)
+    notes = [*decoded.changes]
+    if cut:
+        notes.append(
+            f"{cut} sentence{'s' if cut > 1 else ''} longer than {MAX_SENTENCE_CHARS:,} "
+            "characters cut into pieces"
+        )
+        warnings.append(f"{path.name}: {notes[-1]}")
+    side = PreparedSide(
+        path,
+        decoded,
+        language,
+        direction or detected,
+        sentences,
+        tuple(notes),
+        count_tokens(decoded.text),
+    )
     return side, warnings
 
 
 def prepare_pair(files: PairFiles, project: Project, options: ImportOptions) -> PreparedPair:
     """Read, decode and segment both files of a pair; raise InputError naming a bad file."""
-    src, w1 = _prepare_side(
-        files.source, project.source_lang, options.source_direction, options.presegmented
-    )
-    tgt, w2 = _prepare_side(
-        files.target, project.target_lang, options.target_direction, options.presegmented
-    )
+    return _prepare(files, project.source_lang, project.target_lang, options)
+
+
+def _prepare(
+    files: PairFiles, source_lang: str, target_lang: str, options: ImportOptions
+) -> PreparedPair:
+    src, w1 = _prepare_side(files.source, source_lang, options.source_direction, options)
+    tgt, w2 = _prepare_side(files.target, target_lang, options.target_direction, options)
     return PreparedPair(files.name, src, tgt, tuple(w1 + w2))
+
+
+@dataclass(frozen=True)
+class AlignedPair:
+    """A prepared pair with the aligner's proposal; beads None when it was already stored."""
+
+    prepared: PreparedPair
+    beads: list[AlignedBead] | None
+    warnings: tuple[str, ...] = ()
+
+
+# Characters of a pair's two texts up to which an import aligns with sentence embeddings; the
+# embedder runs at about 40,000 characters a second here and its memory grows with the text
+# (1 MB: 58 s, 1.7 GB). A longer pair is aligned by sentence lengths, and says so.
+EMBEDDING_LIMIT: Final = 300_000
+
+
+def embedding_note(prepared: PreparedPair) -> str | None:
+    """Return the warning for a pair too long for the embedding aligner, None if it is not."""
+    size = len(prepared.source.decoded.text) + len(prepared.target.decoded.text)
+    if size <= EMBEDDING_LIMIT:
+        return None
+    return (
+        f"{prepared.name}: {size:,} characters, over the {EMBEDDING_LIMIT:,} the embedding "
+        "aligner takes at import; aligned by sentence lengths (run `annotator align` with "
+        "--engine embedding to use it anyway)"
+    )
+
+
+def align_prepared(
+    prepared: PreparedPair,
+    known_names: Sequence[tuple[str, str]],
+    cache: EmbeddingCache | None,
+) -> AlignedPair:
+    """Propose beads for a prepared pair, as the automatic layer of a stored one would get."""
+    sides = (prepared.source, prepared.target)
+    texts = [[side.decoded.text[s:e] for s, e in side.sentences] for side in sides]
+    paragraphs = [paragraph_numbers(side.decoded.text, side.sentences) for side in sides]
+    size = len(prepared.source.decoded.text) + len(prepared.target.decoded.text)
+    beads = align(
+        texts[0],
+        texts[1],
+        prepared.source.language,
+        prepared.target.language,
+        engine="auto" if size <= EMBEDDING_LIMIT else "length",
+        cache=cache,
+        src_paragraphs=paragraphs[0],
+        tgt_paragraphs=paragraphs[1],
+        known_names=known_names,
+    )
+    note = embedding_note(prepared)
+    return AlignedPair(prepared, beads, (note,) if note else ())
 
 
 def existing_pair(
@@ -123,12 +214,12 @@ def _document(side: PreparedSide) -> Document:
         direction=side.direction,
         text=d.text,
         char_count=len(d.text),
-        token_count=count_tokens(d.text),
+        token_count=side.token_count,
         checksum=d.checksum,
         original_name=side.path.name,
         encoding=d.encoding,
         normalization=d.normalization,
-        import_notes=list(d.changes),
+        import_notes=list(side.notes),
     )
 
 
@@ -137,8 +228,12 @@ def unique_name(session: Session, project: Project, name: str, taken: set[str]) 
     existing = set(
         session.scalars(select(DocumentPair.name).where(DocumentPair.project_id == project.id))
     )
+    return _free_name(name, existing | taken)
+
+
+def _free_name(name: str, taken: set[str]) -> str:
     candidate, n = name, 2
-    while candidate in existing or candidate in taken:
+    while candidate in taken:
         candidate, n = f"{name} ({n})", n + 1
     return candidate
 
@@ -153,12 +248,13 @@ def propose_alignment(session: Session, layer: Layer) -> list[AlignedBead]:
 def store_pair(
     session: Session,
     project: Project,
-    prepared: PreparedPair,
+    aligned: AlignedPair,
     actor: Annotator | str,
     *,
     name: str | None = None,
 ) -> DocumentPair:
-    """Store a prepared pair with its automatic layer: segmentation plus an aligned proposal."""
+    """Store an aligned pair with its automatic layer: the sentences and the proposal."""
+    prepared = aligned.prepared
     pair = DocumentPair(
         project=project,
         name=name or prepared.name,
@@ -168,9 +264,13 @@ def store_pair(
     session.add(pair)
     session.flush()
     layer = new_layer(session, pair, LayerKind.AUTOMATIC)
-    replace_segmentation(session, layer, Side.SOURCE, prepared.source.sentences)
-    replace_segmentation(session, layer, Side.TARGET, prepared.target.sentences)
-    doubt = suspicion(propose_alignment(session, layer))
+    beads = aligned.beads
+    if beads is None:  # stored when the import read it, removed since: align it here
+        beads = align_prepared(prepared, shared_linked_names(session, project.id), None).beads
+        assert beads is not None
+    spans = (prepared.source.sentences, prepared.target.sentences)
+    replace_aligned(session, layer, spans, beads, [BeadStatus.AUTOMATIC] * len(beads))
+    doubt = suspicion(beads)
     if doubt is not None:  # kept with the documents, so the navigator can mark the pair
         pair.source.import_notes = [*pair.source.import_notes, NOTE_PREFIX + doubt]
     record(
@@ -191,45 +291,142 @@ def store_pair(
     return pair
 
 
+def _stored_pairs(session: Session, project_id: int) -> dict[tuple[str, str], tuple[int, str]]:
+    """Return the project's pairs by their texts' checksums: (id, name)."""
+    src, tgt = aliased(Document), aliased(Document)
+    rows = session.execute(
+        select(src.checksum, tgt.checksum, DocumentPair.id, DocumentPair.name)
+        .join(src, DocumentPair.source_document_id == src.id)
+        .join(tgt, DocumentPair.target_document_id == tgt.id)
+        .where(DocumentPair.project_id == project_id)
+    )
+    return {(a, b): (pair_id, name) for a, b, pair_id, name in rows}
+
+
+def _key(prepared: PreparedPair) -> tuple[str, str]:
+    return prepared.source.decoded.checksum, prepared.target.decoded.checksum
+
+
+def _read_all(
+    files: Sequence[PairFiles],
+    source_lang: str,
+    target_lang: str,
+    options: ImportOptions,
+    progress: Progress | None,
+) -> list[PreparedPair]:
+    prepared = []
+    for f in files:
+        prepared.append(_prepare(f, source_lang, target_lang, options))
+        if progress is not None:
+            progress("read", f.name)
+    return prepared
+
+
+def _align_all(
+    prepared: Sequence[PreparedPair],
+    stored: set[tuple[str, str]],
+    known_names: Sequence[tuple[str, str]],
+    cache: EmbeddingCache,
+    progress: Progress | None,
+) -> list[AlignedPair]:
+    aligned = []
+    seen: set[tuple[str, str]] = set()
+    for p in prepared:
+        key = _key(p)
+        if key in stored or key in seen:  # skipped when stored: no need to align it
+            aligned.append(AlignedPair(p, None))
+        else:
+            aligned.append(align_prepared(p, known_names, cache))
+        seen.add(key)
+        if progress is not None:
+            progress("aligned", p.name)
+    return aligned
+
+
+def _store_all(
+    session: Session,
+    project: Project,
+    aligned: Sequence[AlignedPair],
+    actor: Annotator | str,
+    progress: Progress | None,
+) -> ImportReport:
+    report = ImportReport()
+    stored = _stored_pairs(session, project.id)
+    taken = set(
+        session.scalars(select(DocumentPair.name).where(DocumentPair.project_id == project.id))
+    )
+    seen: dict[tuple[str, str], str] = {}
+    for a in aligned:
+        p = a.prepared
+        key = _key(p)
+        report.warnings.extend(p.warnings + a.warnings)
+        if key in stored:
+            report.duplicates.append((p.name, *stored[key]))
+        elif key in seen:
+            report.duplicates.append((p.name, -1, seen[key]))
+        else:
+            name = _free_name(p.name, taken)
+            taken.add(name)
+            seen[key] = name
+            pair = store_pair(session, project, a, actor, name=name)
+            report.imported.append((pair.id, pair.name))
+            for note in pair.source.import_notes:
+                if note.startswith(NOTE_PREFIX):
+                    report.warnings.append(f"{pair.name}: {note}")
+        if progress is not None:
+            progress("stored", p.name)
+    return report
+
+
 def import_pairs(
     session: Session,
     project: Project,
     files: Sequence[PairFiles],
     actor: Annotator | str,
     options: ImportOptions = ImportOptions(),
-    progress: Callable[[str, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
-    """Read every pair first, then store new ones in the caller's transaction; skip duplicates.
+    """Read, align and store the pairs in the caller's transaction; skip pairs already stored.
 
-    `progress(step, name)` is called after each pair is read ("read") and after each pair is
-    segmented, aligned and stored or skipped ("stored"): 2 calls per pair.
+    `progress(step, name)` is called after each pair is read ("read"), aligned ("aligned") and
+    stored or skipped ("stored"): 3 calls per pair. The caller's transaction is open, and on
+    SQLite holds the write lock, throughout: for small imports and tests. A user's import goes
+    through `import_into_store`.
     """
-    prepared = []
-    for f in files:
-        prepared.append(prepare_pair(f, project, options))
-        if progress is not None:
-            progress("read", f.name)
-    report = ImportReport()
-    seen: dict[tuple[str, str], str] = {}
-    taken: set[str] = set()
-    for p in prepared:
-        key = (p.source.decoded.checksum, p.target.decoded.checksum)
-        report.warnings.extend(p.warnings)
-        existing = existing_pair(session, project, *key)
-        if progress is not None:
-            progress("stored", p.name)  # before the work: the bar names what runs now
-        if existing is not None:
-            report.duplicates.append((p.name, existing.id, existing.name))
-            continue
-        if key in seen:
-            report.duplicates.append((p.name, -1, seen[key]))
-            continue
-        name = unique_name(session, project, p.name, taken)
-        taken.add(name)
-        seen[key] = name
-        pair = store_pair(session, project, p, actor, name=name)
-        report.imported.append((pair.id, pair.name))
-        for note in pair.source.import_notes:
-            if note.startswith(NOTE_PREFIX):
-                report.warnings.append(f"{pair.name}: {note}")
+    prepared = _read_all(files, project.source_lang, project.target_lang, options, progress)
+    stored = set(_stored_pairs(session, project.id))
+    known = shared_linked_names(session, project.id)
+    aligned = _align_all(prepared, stored, known, SessionEmbeddingCache(session), progress)
+    return _store_all(session, project, aligned, actor, progress)
+
+
+def import_into_store(
+    store: Store,
+    project_id: int,
+    files: Sequence[PairFiles],
+    actor: Annotator | str,
+    options: ImportOptions = ImportOptions(),
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import as import_pairs does, taking the write lock only to write, in one transaction.
+
+    Reading, segmenting and aligning use short read transactions that block no writer; new
+    embedding vectors are kept in memory and written with the pairs.
+    """
+    with store.read() as session:
+        project = session.get(Project, project_id)
+        if project is None:
+            raise InputError(f"no project {project_id} in the store")
+        languages = project.source_lang, project.target_lang
+        known = shared_linked_names(session, project_id)
+        stored = set(_stored_pairs(session, project_id))
+    prepared = _read_all(files, *languages, options, progress)
+    cache = BufferedEmbeddingCache(store)
+    aligned = _align_all(prepared, stored, known, cache, progress)
+    with store.write() as session:
+        project = session.get(Project, project_id)
+        if project is None:
+            raise InputError(f"project {project_id} was removed during the import")
+        report = _store_all(session, project, aligned, actor, progress)
+        cache.flush(session)
     return report

@@ -70,4 +70,7 @@ def test_import_reports_each_pair_as_it_is_read_and_stored(
         project = session.get(Project, project_id)
         assert project is not None
         import_pairs(session, project, files, "tester", progress=lambda *s: steps.append(s))
-    assert steps == [("read", "a"), ("read", "b"), ("stored", "a"), ("stored", "b")]
+    assert steps == [
+        ("read", "a"), ("read", "b"), ("aligned", "a"), ("aligned", "b"),
+        ("stored", "a"), ("stored", "b"),
+    ]  # fmt: skip

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from annotator.errors import AnnotatorError, InputError
-from annotator.importing import ImportOptions, ImportReport, import_pairs
+from annotator.importing import ImportOptions, ImportReport, import_into_store
 from annotator.model import Project
 from annotator.pairing import PairFiles, find_folder_pairs, pair_name_for
 from annotator.store import Store
@@ -71,25 +71,25 @@ class ImportWorker(QThread):
 
     def run(self) -> None:
         try:
-            with self.store.write() as session:
+            with self.store.read() as session:
                 project = session.get(Project, self.request.project_id)
                 if project is None:
                     raise InputError("the project is gone")
                 files = self._files(project)
-                total, done = 2 * len(files), 0
+            total, done = 3 * len(files), 0
 
-                def step(kind: str, name: str) -> None:
-                    nonlocal done
-                    if self.cancelled:
-                        raise ImportCancelledError
-                    done += 1
-                    verb = "read" if kind == "read" else "segmenting and aligning"
-                    self.progress.emit(done, total, f"{verb} {name}")
-
-                options = ImportOptions(self.request.presegmented)
-                report = import_pairs(session, project, files, self.actor, options, step)
+            def step(kind: str, name: str) -> None:
+                nonlocal done
                 if self.cancelled:
                     raise ImportCancelledError
+                done += 1
+                self.progress.emit(done, total, f"{kind} {name}")
+
+            options = ImportOptions(self.request.presegmented)
+            # reads and aligns without the write lock: the window's edits go on meanwhile
+            report = import_into_store(
+                self.store, self.request.project_id, files, self.actor, options, step
+            )
         except ImportCancelledError:
             self.finished_import.emit(None, "import cancelled: nothing was imported")
         except AnnotatorError as exc:

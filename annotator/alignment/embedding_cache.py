@@ -68,6 +68,10 @@ class MemoryEmbeddingCache:
         for key, vector in vectors.items():
             self._vectors.setdefault((model, key), np.array(vector, dtype=np.float32))
 
+    def held(self, model: str) -> dict[str, FloatArray]:
+        """Return every vector held for the model, by key."""
+        return {key: v for (name, key), v in self._vectors.items() if name == model}
+
 
 def _chunks(keys: Sequence[str]) -> Iterable[Sequence[str]]:
     """Yield the keys in slices of at most _CHUNK."""
@@ -150,6 +154,39 @@ class StoreEmbeddingCache:
                 write_vectors(session, model, vectors)
         except sqlalchemy.exc.IntegrityError:
             pass
+
+
+class BufferedEmbeddingCache:
+    """Reads the store's cache, keeps new vectors in memory until `flush` writes them.
+
+    For an import that aligns before it takes the write lock: reading never blocks a writer,
+    and the new vectors go into the import's own short write transaction.
+    """
+
+    def __init__(self, store: Store) -> None:
+        """Use the given open store for reading."""
+        self._store = store
+        self._new = MemoryEmbeddingCache()
+        self._models: set[str] = set()
+
+    def get_many(self, model: str, keys: Sequence[str]) -> dict[str, FloatArray]:
+        """Return the vectors computed here or stored, of those keys that are."""
+        found = self._new.get_many(model, keys)
+        missing = [key for key in keys if key not in found]
+        if missing:
+            with self._store.read() as session:
+                found.update(read_vectors(session, model, missing))
+        return found
+
+    def put_many(self, model: str, vectors: Mapping[str, FloatArray]) -> None:
+        """Hold the vectors until `flush`."""
+        self._new.put_many(model, vectors)
+        self._models.add(model)
+
+    def flush(self, session: Session) -> None:
+        """Add the held vectors not yet stored to the caller's (write) transaction."""
+        for model in sorted(self._models):
+            write_vectors(session, model, self._new.held(model))
 
 
 class SessionEmbeddingCache:

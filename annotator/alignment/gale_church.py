@@ -18,7 +18,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
-from typing import Final
+from typing import Any, Final
 
 from annotator.alignment.beads import AlignedBead
 
@@ -38,6 +38,9 @@ DEFAULT_BAND: Final = 10  # initial half-width of the search band, in sentences
 # A path this close to a band edge counts as touching it: on Text+Berg test1 the optimum leaves a
 # 10-wide band by 6 sentences while the banded optimum stays 1 sentence inside the edge.
 _EDGE_MARGIN: Final = 1
+
+# Band nodes above which the table is computed with numpy (gale_church_rows), to 1e-7.
+VECTOR_NODES: Final = 200_000
 
 _INF: Final = math.inf
 _SQRT_PI: Final = math.sqrt(math.pi)
@@ -184,7 +187,7 @@ def _best_path(
     tgt_lengths: Sequence[int],
     lows: Sequence[int],
     highs: Sequence[int],
-    rows: Sequence[array[float]],
+    rows: Sequence[Any],  # per source boundary: the band's costs (arrays or numpy rows)
     char_ratio: float,
 ) -> tuple[list[AlignedBead], bool]:
     """Walk the least-cost path from (0, 0); return its beads and whether it neared a band edge.
@@ -256,7 +259,13 @@ def align_lengths(
         tgt_prefix.append(tgt_prefix[-1] + length)
     while True:
         lows, highs = _band_limits(src_prefix, tgt_prefix, half_width)
-        rows = _cost_to_go(src_lengths, tgt_lengths, lows, highs, char_ratio)
+        nodes = sum(high - low + 1 for low, high in zip(lows, highs, strict=True))
+        if nodes > VECTOR_NODES:  # long documents: the same table, a row at a time in numpy
+            from annotator.alignment.gale_church_rows import cost_to_go
+
+            rows: Sequence[Any] = cost_to_go(src_lengths, tgt_lengths, lows, highs, char_ratio)
+        else:
+            rows = _cost_to_go(src_lengths, tgt_lengths, lows, highs, char_ratio)
         beads, touched = _best_path(src_lengths, tgt_lengths, lows, highs, rows, char_ratio)
         if not touched or half_width >= m:
             return beads

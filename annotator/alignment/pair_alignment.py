@@ -29,16 +29,19 @@ class LayerSentences:
     known_names: Sequence[tuple[str, str]]
 
 
-def visible_layers(layer: Layer) -> ColumnElement[bool]:
+def visible_layers(layer: Layer | None) -> ColumnElement[bool]:
     """Return the condition on Layer rows whose links may inform work in `layer`.
 
     An annotator sees their own layers, the automatic layers and adjudicated gold: never
     another annotator's links, which would break the independence agreement figures rest on.
+    None (a pair being imported, an automatic layer) sees only those shared ones.
     """
     shared = or_(
         Layer.kind == LayerKind.AUTOMATIC.value,
         and_(Layer.kind == LayerKind.GOLD.value, Layer.status == LayerStatus.ADJUDICATED.value),
     )
+    if layer is None:
+        return shared
     if layer.kind == LayerKind.ANNOTATOR.value and layer.annotator_id is not None:
         return or_(shared, Layer.annotator_id == layer.annotator_id)
     if layer.kind == LayerKind.GOLD.value:
@@ -48,6 +51,17 @@ def visible_layers(layer: Layer) -> ColumnElement[bool]:
 
 def linked_names(session: Session, layer: Layer) -> list[tuple[str, str]]:
     """Return the (source, target) surfaces linked in the project's layers `layer` may see."""
+    return _linked_names(session, layer.pair.project_id, visible_layers(layer))
+
+
+def shared_linked_names(session: Session, project_id: int) -> list[tuple[str, str]]:
+    """Return the linked surfaces every layer may see: automatic layers and adjudicated gold."""
+    return _linked_names(session, project_id, visible_layers(None))
+
+
+def _linked_names(
+    session: Session, project_id: int, visible: ColumnElement[bool]
+) -> list[tuple[str, str]]:
     source, target = Mention.__table__.alias("s"), Mention.__table__.alias("t")
     rows = session.execute(
         select(source.c.surface, target.c.surface)
@@ -56,7 +70,7 @@ def linked_names(session: Session, layer: Layer) -> list[tuple[str, str]]:
         .join(target, target.c.id == Link.target_mention_id)
         .join(Layer, Layer.id == Link.layer_id)
         .join(DocumentPair, DocumentPair.id == Layer.pair_id)
-        .where(DocumentPair.project_id == layer.pair.project_id, visible_layers(layer))
+        .where(DocumentPair.project_id == project_id, visible)
         .distinct()
     ).all()
     return [(a, b) for a, b in rows]

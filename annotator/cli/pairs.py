@@ -13,6 +13,7 @@ from annotator.cli.app import actor, app, err, open_store, out, progress_bar
 from annotator.cli.lookups import get_pair, parse_suffixes, pick_layer, warn_skipped
 from annotator.errors import InputError
 from annotator.text.script import Direction
+from annotator.text.textfile import MAX_DOCUMENT_BYTES
 
 if TYPE_CHECKING:
     pass
@@ -82,6 +83,15 @@ def import_(
             help="With two --presegmented files: their alignment, one [i, j]:[k] bead per line.",
         ),
     ] = None,
+    max_size: Annotated[
+        float,
+        typer.Option(
+            "--max-size",
+            metavar="MB",
+            min=0.001,
+            help="Refuse a text file larger than this many megabytes (default 20).",
+        ),
+    ] = MAX_DOCUMENT_BYTES / 1e6,
 ) -> None:
     """Import plain-text pairs, or annotation files: InterText, TMX, XLIFF 2, our JSONL.
 
@@ -91,11 +101,13 @@ def import_(
     """
     from annotator.cli.layer_files import import_bead_file, import_layer_paths
     from annotator.formats.readers import alignment_files, is_layer_file
-    from annotator.importing import ImportOptions, import_pairs
+    from annotator.importing import ImportOptions, import_into_store
     from annotator.pairing import PairFiles, find_folder_pairs, pair_name_for
     from annotator.projects import find_project
 
-    options = ImportOptions(presegmented, source_direction, target_direction)
+    options = ImportOptions(
+        presegmented, source_direction, target_direction, max_bytes=int(max_size * 1e6)
+    )
     if alignment is not None:
         if target is None or source.is_dir():
             raise InputError("--alignment goes with two files: SOURCE TARGET --presegmented")
@@ -113,30 +125,30 @@ def import_(
             " a plain import fills the automatic layer"
         )
     store = open_store()
-    with store.write() as session:
+    with store.read() as session:
         project = find_project(session, project_ref)
-        if source.is_dir():
-            if target is not None:
-                raise InputError("give either a folder or two files, not a folder and a file")
-            found = find_folder_pairs(
-                source, project.source_lang, project.target_lang, suffixes=parse_suffixes(suffixes)
-            )
-            warn_skipped(found)
-            files = found.pairs
-        else:
-            if target is None:
-                raise InputError(f"{source}: give the target file too (or a folder of pairs)")
-            files = [PairFiles(name or pair_name_for(source, target), source, target)]
-        with progress_bar(disable=len(files) < 2) as bar:
-            reading = bar.add_task("reading", total=len(files))
-            storing = bar.add_task("segmenting and aligning", total=len(files))
+        project_id, project_name = project.id, project.name
+        languages = project.source_lang, project.target_lang
+    if source.is_dir():
+        if target is not None:
+            raise InputError("give either a folder or two files, not a folder and a file")
+        found = find_folder_pairs(source, *languages, suffixes=parse_suffixes(suffixes))
+        warn_skipped(found)
+        files = found.pairs
+    else:
+        if target is None:
+            raise InputError(f"{source}: give the target file too (or a folder of pairs)")
+        files = [PairFiles(name or pair_name_for(source, target), source, target)]
+    with progress_bar() as bar:  # transient: seen only while the import runs
+        tasks = {
+            step: bar.add_task(label, total=len(files))
+            for step, label in (("read", "reading"), ("aligned", "aligning"), ("stored", "storing"))
+        }
 
-            def advance(step: str, name: str) -> None:
-                task = reading if step == "read" else storing
-                verb = "read" if step == "read" else "aligning"
-                bar.update(task, advance=1, description=f"{verb} {name}")
+        def advance(step: str, pair_name: str) -> None:
+            bar.update(tasks[step], advance=1, description=f"{step} {pair_name}")
 
-            report = import_pairs(session, project, files, actor(), options, progress=advance)
+        report = import_into_store(store, project_id, files, actor(), options, progress=advance)
     for warning in report.warnings:
         err.print(f"warning: {warning}")
     for dup_name, dup_id, existing in report.duplicates:
@@ -146,7 +158,7 @@ def import_(
         out.print(f"imported pair {pair_id} {pair_name!r}")
     out.print(
         f"{len(report.imported)} imported, {len(report.duplicates)} already present "
-        f"(project {project.name!r})"
+        f"(project {project_name!r})"
     )
 
 
