@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator.errors import InputError
+from annotator.text.textfile import unusable_file
 
 
 @dataclass(frozen=True)
@@ -118,8 +119,7 @@ def _side_problem(
             return f"both {stem}.{suffix} and {stem}.{suffix}.txt"
         if not paths:
             return f"no partner {stem}.{suffix}"
-        if paths[0].is_dir():
-            return f"{paths[0].name} is a folder, not a file"
-        if not paths[0].exists():
-            return f"{paths[0].name} is a broken link"
+        problem = unusable_file(paths[0])
+        if problem is not None:
+            return f"{paths[0].name} is {problem}"
     return None

@@ -14,6 +14,7 @@ from ui.identity import NO_NAME, choose_identity
 from ui.main_window import MainWindow
 from ui.platform_check import xcb_problem
 from ui.settings import Settings
+from ui.store_wait import WINDOW_BUSY_TIMEOUT_MS
 
 
 def launch(db: str | None = None, pair_id: int | None = None, user: str | None = None) -> int:
@@ -35,7 +36,7 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
         QMessageBox.information(None, "annotator: no name given", NO_NAME)
         return 0
     try:
-        store = Store.open(db)
+        store = Store.open(db, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
         demo_pair = ensure_demo_project(store, name)
     except AnnotatorError as exc:
         QMessageBox.critical(None, "annotator", str(exc))

@@ -29,6 +29,7 @@ from annotator.layers import ensure_annotator_layer
 from annotator.model import Annotator, DocumentPair, Side
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
+from annotator.store.failures import StoreBusyError
 from ui import undo
 from ui.actions import Actions
 from ui.align.controller import AlignmentController
@@ -45,6 +46,7 @@ from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
 from ui.review.controller import ReviewController
 from ui.settings import Settings
+from ui.store_wait import PendingWrites
 
 MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels give way
 
@@ -72,6 +74,7 @@ class MainWindow(QMainWindow):
         self.import_worker: ImportWorker | None = None
         self.exporting = ExportController(self)
         self.import_progress: QProgressDialog | None = None
+        self.pending = PendingWrites(self, self._execute)
         self.navigator_panel = Navigator(self)
         self.navigator = self.navigator_panel.tree
         self.add_dock("Navigator", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea)
@@ -308,13 +311,21 @@ class MainWindow(QMainWindow):
     # --- running commands
 
     def run(self, command: Command) -> Changes | None:
-        """Run a core command through the undo stack; show a refusal instead of raising."""
+        """Run a core command through the undo stack; show a refusal instead of raising.
+
+        While another program holds the store's write lock the command is kept and saved
+        when the lock frees (PendingWrites), behind any kept before it.
+        """
         if self.editor is None:
             return None
+        if self.pending.waiting():
+            self.pending.keep(command)
+            return None
         try:
-            return undo.run(
-                self.undo_stack, self.editor, command, self._changed, self._history_lost
-            )
+            return self._execute(command)
+        except StoreBusyError:
+            self.pending.keep(command)
+            return None
         except ConflictError as exc:
             self.editor.reload()
             self._history_lost(exc)
@@ -322,6 +333,10 @@ class MainWindow(QMainWindow):
         except AnnotatorError as exc:
             self.statusBar().showMessage(f"refused: {exc}", 8000)
             return None
+
+    def _execute(self, command: Command) -> Changes:
+        assert self.editor is not None
+        return undo.run(self.undo_stack, self.editor, command, self._changed, self._history_lost)
 
     def _changed(self, changes: Changes) -> None:
         """Refresh what a command changed: rows and sentences, then highlights and counts."""
@@ -359,6 +374,9 @@ class MainWindow(QMainWindow):
         self.conflict_notice = notice
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.pending.may_close():
+            event.ignore()
+            return
         self.alignment.stop()
         if self.import_worker is not None:  # cancel: the transaction rolls back
             self.import_worker.cancelled = True

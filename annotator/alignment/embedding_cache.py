@@ -14,10 +14,10 @@ from typing import Final, Protocol
 
 import numpy as np
 import numpy.typing as npt
-import sqlalchemy.exc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from annotator.errors import IntegrityError
 from annotator.model import EmbeddingCacheEntry
 from annotator.store import Store
 
@@ -152,7 +152,7 @@ class StoreEmbeddingCache:
         try:
             with self._store.write() as session:
                 write_vectors(session, model, vectors)
-        except sqlalchemy.exc.IntegrityError:
+        except IntegrityError:  # the store's mapping of a unique-key violation
             pass
 
 

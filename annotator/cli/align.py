@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from annotator.cli.app import actor, app, err, open_store, progress_bar
+from annotator.cli.app import actor, app, echo, err, open_store, progress_bar
 from annotator.cli.lookups import parse_suffixes, warn_skipped
 from annotator.errors import AnnotatorError, InputError
 
@@ -160,7 +160,7 @@ def _align_stored_pair(pair_id: int, engine: EngineName) -> None:
             beads=len(beads),
         )
     low = sum(1 for b in beads if b.score is not None and b.score < LOW_CONFIDENCE)
-    print(f"pair {pair_id}: {len(beads)} beads in the automatic layer, {low} low-confidence")
+    echo(f"pair {pair_id}: {len(beads)} beads in the automatic layer, {low} low-confidence")
 
 
 @app.command("align")
@@ -258,4 +258,4 @@ def align_(
     if output is not None:
         _write_atomically(output, "\n".join(lines) + "\n")
     else:
-        print("\n".join(lines))
+        echo("\n".join(lines))

@@ -9,12 +9,14 @@ commands that need them, so `annotator --help` answers at once.
 
 from __future__ import annotations
 
+import re
 import sys
 import traceback
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from annotator import __version__
 from annotator.environment import DB_ENV_VAR
@@ -36,8 +38,35 @@ app = typer.Typer(
 )
 
 state: dict[str, Any] = {"db": None, "debug": False, "user": None}
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
+# C0 and C1 control characters but tab and line feed: printed raw, a file name or a text holding
+# ESC could clear the screen or retitle the terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """Return the text with each control character shown as a JSON-style escape (ESC: u001b)."""
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def echo(text: str) -> None:
+    """Print a line of plain output (document text, JSON) with its control characters escaped."""
+    sys.stdout.write(visible(text) + "\n")
+
+
+class PlainConsole(Console):
+    """A rich console that prints every string as itself: no markup, no emoji, controls escaped.
+
+    A file named "[red]x" prints as "[red]x", in tables too (cells go through render_str).
+    """
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        """Render a string literally."""
+        options.update(markup=False, emoji=False)
+        return super().render_str(visible(text), **options)
+
+
+err = PlainConsole(stderr=True, highlight=False, soft_wrap=True)
+out = PlainConsole(highlight=False, soft_wrap=True)
 if not out.is_terminal:  # piped: do not squeeze tables into 80 columns and cut names
     out.width = 160
 
@@ -98,7 +127,7 @@ def progress_bar(template: str = "{task.description}", *, disable: bool = False)
         TimeElapsedColumn(),
         console=err,
         transient=True,
-        disable=disable,
+        disable=disable or not err.is_terminal,  # nothing for a log file to keep
     )
 
 
@@ -111,7 +140,10 @@ def actor() -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line and return its exit code; errors print one line, no traceback."""
+    from sqlalchemy.exc import DBAPIError
+
     import annotator.cli  # noqa: F401  (registers the commands)
+    from annotator.store.failures import store_failure
 
     try:
         result = app(args=argv, prog_name="annotator", standalone_mode=False)
@@ -135,6 +167,12 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted; the last transaction was rolled back")
         return 130
+    except DBAPIError as exc:  # one the store boundary did not see: still one line, no SQL
+        failure = store_failure(exc, "the store")
+        if state["debug"]:
+            traceback.print_exc()
+        err.print(f"error: {failure}")
+        return failure.exit_code
     except Exception as exc:
         if state["debug"]:
             traceback.print_exc()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from annotator.cli.app import actor, app, err, open_store, out, progress_bar
+from annotator.cli.app import actor, app, echo, err, open_store, out, progress_bar
 from annotator.cli.lookups import get_pair, parse_suffixes, pick_layer, warn_skipped
 from annotator.errors import InputError
 from annotator.text.script import Direction
@@ -233,9 +233,9 @@ def show(
     if logical is None:  # presentation forms belong on a screen, never in a pipe or file
         logical = not sys.stdout.isatty()
     lines = render_side_by_side(rows, left, right, total, "logical" if logical else "visual")
-    print(heading)
+    echo(heading)
     for line in lines:
-        print(line)
+        echo(line)
 
 
 @app.command()
@@ -286,7 +286,7 @@ def segment(
         spans = sentences_of(text, lang, presegmented)
         for s, e in spans:
             sentence = text[s:e].replace("\n", " ")
-            print(f"{s}\t{e}\t{sentence}" if offsets else sentence)
+            echo(f"{s}\t{e}\t{sentence}" if offsets else sentence)
         return
     if presegmented and rules:
         raise InputError("give --presegmented or --rules, not both")
@@ -295,4 +295,4 @@ def segment(
         pair = get_pair(session, pair_id)  # type: ignore[arg-type]
         mode: Mode = "lines" if presegmented else "rules" if rules else "keep"
         report = resegment_pair(session, pair, mode, actor())
-    print(report.describe(pair_id))  # type: ignore[arg-type]
+    echo(report.describe(pair_id))  # type: ignore[arg-type]

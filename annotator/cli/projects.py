@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from annotator.cli.app import actor, app, open_store, out
+from annotator.cli.app import actor, app, echo, open_store, out
 from annotator.cli.lookups import get_pair
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def list_(
                 ]
             }
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
     if "projects" in data:
         table = Table("id", "project", "languages", "pairs", title=f"store: {store.describe()}")

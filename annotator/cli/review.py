@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from annotator.cli.app import actor, app, open_store, out
+from annotator.cli.app import actor, app, echo, open_store, out
 
 COLUMNS = ("measure", "label", "reference", "compared", "pair", "precision", "recall", "f1",
            "jaccard", "kappa", "alpha", "items")  # fmt: skip
@@ -72,7 +72,7 @@ def agree(
             # blind project: an annotator sees how far they are from the gold, nothing else
             figures = [f for f in figures if f.reference == "gold" and f.compared == me]
     if output is OutputFormat.JSON:
-        print(json.dumps([f.record() for f in figures], ensure_ascii=False, indent=1))
+        echo(json.dumps([f.record() for f in figures], ensure_ascii=False, indent=1))
         return
     if output is OutputFormat.CSV:
         writer = csv.writer(sys.stdout, lineterminator="\n")

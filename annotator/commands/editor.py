@@ -14,12 +14,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from annotator.audit import record
-from annotator.errors import ConflictError, InputError, IntegrityError
+from annotator.errors import ConflictError, InputError
 from annotator.model import Annotator, Layer, LayerKind, LayerStatus, Side, utc_now
 from annotator.review.roles import check_edit, check_status_change, started_editing
 from annotator.store import Store
@@ -331,10 +330,6 @@ class Editor:
         except StaleDataError:
             raise ConflictError(
                 f"layer {self.layer_id} was changed by someone else while saving; reload"
-            ) from None
-        except sa_exc.IntegrityError as exc:
-            raise IntegrityError(
-                f"layer {self.layer_id}: the database refused the change ({exc.orig})"
             ) from None
         self._version = version
         return changes

@@ -3,18 +3,56 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy.exc import DatabaseError, DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from annotator.errors import StoreError
 from annotator.store import invariants
-from annotator.store.engine import create_store_engine, resolve_location, writer
+from annotator.store.engine import (
+    BUSY_TIMEOUT_MS,
+    create_store_engine,
+    is_sqlite,
+    resolve_location,
+    writer,
+)
+from annotator.store.failures import store_failure
 from annotator.store.migrate import MigrationResult, upgrade_store
+
+WAL_CHECKPOINT_BYTES = 4_000_000
+
+
+def _checkpoint_large_log(engine: Engine, busy_timeout_ms: int) -> None:
+    """Fold a large -wal file back into the store (a killed import leaves hundreds of MB).
+
+    Never waits: with another program busy in the store the checkpoint is simply partial.
+    """
+    database = engine.url.database or ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return
+    log = Path(database + "-wal")
+    try:
+        large = log.stat().st_size > WAL_CHECKPOINT_BYTES
+    except OSError:
+        return
+    if not large:
+        return
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        raw.execute("PRAGMA busy_timeout = 0")
+        try:
+            raw.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
+        except sqlite3.OperationalError:
+            pass  # busy: the next open tries again
+        finally:
+            raw.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
 
 
 class Store:
@@ -27,10 +65,19 @@ class Store:
         self._writer = sessionmaker(bind=writer(engine), expire_on_commit=False)
 
     @classmethod
-    def open(cls, location: str | os.PathLike[str] | URL | None = None) -> Store:
-        """Open (creating if needed) and migrate the store at a path or URL, or the default one."""
+    def open(
+        cls,
+        location: str | os.PathLike[str] | URL | None = None,
+        *,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> Store:
+        """Open (creating if needed) and migrate the store at a path or URL, or the default one.
+
+        A SQLite store's write waits busy_timeout_ms for another writer's lock, then raises
+        StoreBusyError. A large write-ahead log left by a killed writer is checkpointed.
+        """
         url = location if isinstance(location, URL) else resolve_location(location)
-        engine = create_store_engine(url)
+        engine = create_store_engine(url, busy_timeout_ms=busy_timeout_ms)
         try:
             migration = upgrade_store(engine)
         except DatabaseError as exc:
@@ -41,6 +88,8 @@ class Store:
             engine.dispose()
             raise
         invariants.install()
+        if is_sqlite(url):
+            _checkpoint_large_log(engine, busy_timeout_ms)
         return cls(engine, migration)
 
     @property
@@ -56,18 +105,28 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """Yield a session for reading; nothing it does is committed."""
-        with self._reader() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+        """Yield a session for reading; nothing it does is committed. Driver errors: ours."""
+        try:
+            with self._reader() as session:
+                try:
+                    yield session
+                finally:
+                    session.rollback()
+        except DBAPIError as exc:
+            raise store_failure(exc, self.describe()) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """Yield a session in one write transaction, committed on success, rolled back on error."""
-        with self._writer() as session, session.begin():
-            yield session
+        """Yield a session in one write transaction, committed on success, rolled back on error.
+
+        A driver error (locked, disk full, read-only…) becomes one of ours (StoreError, or
+        ConflictError for a deadlock), with a one-line message that holds no SQL and no text.
+        """
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except DBAPIError as exc:
+            raise store_failure(exc, self.describe()) from exc
 
     def close(self) -> None:
         """Release every connection."""

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import os
 import sqlite3
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -42,14 +45,18 @@ def is_sqlite(url: URL) -> bool:
     return url.get_backend_name() == "sqlite"
 
 
-def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+def _on_sqlite_connect(
+    dbapi_connection: sqlite3.Connection,
+    _record: ConnectionPoolEntry,
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+) -> None:
     # The driver's own transaction handling would BEGIN lazily and break SAVEPOINT on 3.11;
     # turn it off and let the "begin" listener below issue BEGIN itself (pysqlite recipe).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
-        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         mode = cursor.execute("PRAGMA journal_mode = WAL").fetchone()
         # In-memory databases answer "memory"; WAL is only meaningful for files.
         if mode is not None and mode[0] not in ("wal", "memory"):
@@ -80,10 +87,34 @@ def _refuse_non_sqlite_file(path: Path) -> None:
         raise StoreError(
             f"{path}: cannot open the store (not a SQLite database); it was not touched"
         )
+    if header:
+        _refuse_foreign_database(path)
 
 
-def create_store_engine(url: URL | str, *, echo: bool = False) -> Engine:
-    """Create the engine for a store URL; SQLite gets foreign keys, WAL, sync and busy timeout."""
+def _refuse_foreign_database(path: Path) -> None:
+    """Refuse another application's SQLite file, looking at it read-only (no WAL switch)."""
+    uri = f"file:{urllib.parse.quote(str(path.resolve()))}?mode=ro"
+    try:
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as probe:
+            tables = {row[0] for row in probe.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path}: cannot open the store ({exc}); it was not touched") from None
+    tables = {name for name in tables if not name.startswith("sqlite_")}
+    if tables and "alembic_version" not in tables:
+        raise StoreError(
+            f"{path}: this database holds other tables ({', '.join(sorted(tables)[:5])}) "
+            "and is not an annotator store. It was not touched."
+        )
+
+
+def create_store_engine(
+    url: URL | str, *, echo: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+) -> Engine:
+    """Create the engine for a store URL; SQLite gets foreign keys, WAL, sync and busy timeout.
+
+    busy_timeout_ms is how long a write waits for another writer's lock before failing with
+    StoreBusyError (the window waits 0.2 s and retries on its own; commands wait 10 s).
+    """
     url = make_url(url) if isinstance(url, str) else url
     if is_sqlite(url):
         database = url.database or ""
@@ -97,7 +128,11 @@ def create_store_engine(url: URL | str, *, echo: bool = False) -> Engine:
                     f"{parent}: cannot create the store's folder ({exc.strerror})"
                 ) from None
         engine = create_engine(url, echo=echo)
-        event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(
+            engine,
+            "connect",
+            functools.partial(_on_sqlite_connect, busy_timeout_ms=busy_timeout_ms),
+        )
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     try:

@@ -111,9 +111,13 @@ def upgrade_store(engine: Engine, *, target: str = "head") -> MigrationResult:
             # silently empty the children. The PRAGMA only takes effect outside a transaction.
             conn.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")  # type: ignore[union-attr]
         try:
+            # Under the write lock from the start: two first opens of a new store at once run
+            # one after the other, and the second finds the schema the first made.
+            conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
-                config.attributes["connection"] = conn
-                command.upgrade(config, target)
+                if _check_revision(conn, where) != target:
+                    config.attributes["connection"] = conn
+                    command.upgrade(config, target)
                 if sqlite:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:

@@ -28,6 +28,7 @@ __all__ = [
     "decode_bytes",
     "has_presentation_forms",
     "read_text_file",
+    "unusable_file",
 ]
 
 PRESENTATION_FORM_RANGES: Final[tuple[tuple[int, int], ...]] = (
@@ -132,6 +133,17 @@ def read_text_file(
     if len(data) > max_bytes:
         raise TextFileError(name, None, f"grew over the {max_bytes / 1e6:g} MB limit while read")
     return decode_bytes(data, name)
+
+
+def unusable_file(path: str | os.PathLike[str]) -> str | None:
+    """Return what makes the path unusable as a text file ("a folder"…), None if it is usable."""
+    try:
+        info = os.stat(path)
+    except OSError as exc:
+        return _os_reason(exc)
+    if not stat.S_ISREG(info.st_mode):
+        return f"{_file_kind(info.st_mode)}, not a file"
+    return None
 
 
 def _os_reason(exc: OSError) -> str:

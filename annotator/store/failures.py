@@ -1,0 +1,106 @@
+"""Driver errors turned into ours at the store boundary: one line, no SQL, no user text.
+
+SQLAlchemy's exceptions print the failing statement with its parameters (a document's text,
+for an import); none of that reaches a user. Each kind a user can act on gets its own message
+and class; the rest name only the driver's error class.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+from sqlalchemy.exc import DBAPIError
+
+from annotator.errors import AnnotatorError, ConflictError, IntegrityError, StoreError
+
+
+class StoreBusyError(StoreError):
+    """Another program holds the store's write lock longer than this one would wait."""
+
+
+class StoreFullError(StoreError):
+    """The disk (or the server's) is full: nothing was written."""
+
+
+class StoreReadOnlyError(StoreError):
+    """The store cannot be written: a read-only file, folder or server role."""
+
+
+# SQLite primary result codes (the low byte of an extended code)
+_SQLITE = {
+    sqlite3.SQLITE_BUSY: "busy",
+    sqlite3.SQLITE_LOCKED: "busy",
+    sqlite3.SQLITE_FULL: "full",
+    sqlite3.SQLITE_READONLY: "readonly",
+    sqlite3.SQLITE_PERM: "readonly",
+    sqlite3.SQLITE_IOERR: "io",
+    sqlite3.SQLITE_CANTOPEN: "cantopen",
+    sqlite3.SQLITE_CORRUPT: "corrupt",
+    sqlite3.SQLITE_NOTADB: "corrupt",
+    sqlite3.SQLITE_CONSTRAINT: "constraint",
+}
+# PostgreSQL SQLSTATEs
+_POSTGRES = {
+    "40P01": "conflict",  # deadlock detected
+    "40001": "conflict",  # serialization failure
+    "55P03": "busy",  # lock not available
+    "57014": "busy",  # statement timeout / cancelled
+    "53100": "full",  # disk full
+    "53200": "full",  # out of memory
+    "25006": "readonly",  # read-only transaction
+    "42501": "denied",  # insufficient privilege
+}
+
+
+def _kind(exc: DBAPIError) -> str | None:
+    orig = exc.orig
+    code = getattr(orig, "sqlite_errorcode", None)
+    if isinstance(code, int):
+        return _SQLITE.get(code & 0xFF)
+    state = getattr(orig, "sqlstate", None) or getattr(orig, "pgcode", None)
+    if isinstance(state, str):
+        if state.startswith("08"):
+            return "connection"
+        if state.startswith("23"):
+            return "constraint"
+        return _POSTGRES.get(state)
+    if exc.connection_invalidated:
+        return "connection"
+    return None
+
+
+def store_failure(exc: DBAPIError, where: str) -> AnnotatorError:
+    """Return our error for a driver error raised while using the store at `where`."""
+    kind = _kind(exc)
+    if kind == "busy":
+        return StoreBusyError(
+            f"{where}: the store is busy (another program is writing to it); nothing was "
+            "changed, try again"
+        )
+    if kind == "full":
+        return StoreFullError(f"{where}: the disk is full; nothing was written")
+    if kind == "readonly":
+        return StoreReadOnlyError(
+            f"{where}: the store is read-only (check the file's and its folder's permissions); "
+            "nothing was written"
+        )
+    if kind == "denied":
+        return StoreReadOnlyError(f"{where}: the server refused this change to your login")
+    if kind == "conflict":
+        return ConflictError(
+            "someone else changed the same data at the same moment; nothing was saved, try again"
+        )
+    if kind == "constraint":
+        return IntegrityError(
+            f"{where}: the database refused a change that breaks its rules (a duplicate or a "
+            "reference to nothing); nothing was changed"
+        )
+    if kind == "io":
+        return StoreError(f"{where}: the disk reported an input/output error; nothing was written")
+    if kind == "cantopen":
+        return StoreError(f"{where}: the store's file cannot be opened")
+    if kind == "corrupt":
+        return StoreError(f"{where}: the store's file is damaged or is not a database")
+    if kind == "connection":
+        return StoreError(f"{where}: lost the connection to the database server")
+    return StoreError(f"{where}: the database refused the operation ({type(exc.orig).__name__})")
