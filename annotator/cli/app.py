@@ -138,12 +138,20 @@ def actor() -> str:
     return str(state["user"]) if state["user"] else command_line_actor()
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Run the command line and return its exit code; errors print one line, no traceback."""
+def _driver_failure(exc: Exception) -> AnnotatorError | None:
+    """Return our error for a database driver's error, None for any other exception."""
+    if "sqlalchemy" not in sys.modules:  # not loaded: it cannot have raised (keeps --help light)
+        return None
     from sqlalchemy.exc import DBAPIError
 
-    import annotator.cli  # noqa: F401  (registers the commands)
     from annotator.store.failures import store_failure
+
+    return store_failure(exc, "the store") if isinstance(exc, DBAPIError) else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line and return its exit code; errors print one line, no traceback."""
+    import annotator.cli  # noqa: F401  (registers the commands)
 
     try:
         result = app(args=argv, prog_name="annotator", standalone_mode=False)
@@ -167,15 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         err.print("interrupted; the last transaction was rolled back")
         return 130
-    except DBAPIError as exc:  # one the store boundary did not see: still one line, no SQL
-        failure = store_failure(exc, "the store")
-        if state["debug"]:
-            traceback.print_exc()
-        err.print(f"error: {failure}")
-        return failure.exit_code
     except Exception as exc:
         if state["debug"]:
             traceback.print_exc()
+        failure = _driver_failure(exc)
+        if failure is not None:  # one the store boundary did not see: one line, no SQL
+            err.print(f"error: {failure}")
+            return failure.exit_code
         err.print(
             f"error: {type(exc).__name__}: {exc} (run with --debug for the traceback)", markup=False
         )

@@ -17,6 +17,7 @@ BENCHMARKS = [
     "bench_formats",
     "bench_ui",
     "bench_review",
+    "bench_robustness",
 ]
 
 
