@@ -269,10 +269,12 @@ def test_one_layer_per_annotator_and_one_gold_per_pair(store: Store, seed_pair_i
     with store.write() as session:
         pair = session.get(DocumentPair, seed_pair_id)
         copy_layer(session, automatic_layer(session, pair), LayerKind.GOLD)
-    with pytest.raises(IntegrityError)  # the store maps the driver's error to ours, store.write() as session:
+    # the store maps the driver's constraint error to ours
+    with pytest.raises(IntegrityError), store.write() as session:
         pair = session.get(DocumentPair, seed_pair_id)
         copy_layer(session, automatic_layer(session, pair), LayerKind.GOLD)
-    with pytest.raises(IntegrityError)  # the store maps the driver's error to ours, store.write() as session:
+    # the store maps the driver's constraint error to ours
+    with pytest.raises(IntegrityError), store.write() as session:
         pair = session.get(DocumentPair, seed_pair_id)
         alice = get_or_create_annotator(session, "Alice")
         ensure_annotator_layer(session, pair, alice)
@@ -293,5 +295,6 @@ def test_deleting_a_pair_removes_its_layers_but_keeps_the_audit(
 
 def test_raw_sql_cannot_bypass_foreign_keys(store: Store, seed_pair_id: int) -> None:
 
-    with pytest.raises(IntegrityError)  # the store maps the driver's error to ours, store.write() as session:
+    # the store maps the driver's constraint error to ours
+    with pytest.raises(IntegrityError), store.write() as session:
         session.execute(update(Segment).values(layer_id=999_999))
