@@ -41,15 +41,30 @@ def _check_beads(beads: Sequence[AlignedBead], sources: int, targets: int, cross
         check_partition(beads, sources, targets)
 
 
+def _bulk_insert(
+    session: Session, table: Table, columns: tuple[str, ...], rows: Sequence[tuple[object, ...]]
+) -> None:
+    """Insert plain rows with the driver's executemany (whole layers: 100,000s of rows)."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    sql = (
+        f"INSERT INTO {table.name} ({', '.join(columns)}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    connection.exec_driver_sql(sql, list(rows))
+
+
 def _insert_beads(
     session: Session, layer: Layer, beads: Sequence[AlignedBead], statuses: Sequence[BeadStatus]
 ) -> dict[int, int]:
     """Insert the beads at positions 0.., return their ids by position (unique in a layer)."""
     if beads:
-        session.execute(
-            insert(BEADS),
+        _bulk_insert(
+            session,
+            BEADS,
+            ("layer_id", "position", "status", "score"),
             [
-                {"layer_id": layer.id, "position": i, "status": st.value, "score": b.score}
+                (layer.id, i, st.value, b.score)
                 for i, (b, st) in enumerate(zip(beads, statuses, strict=True))
             ],
         )
@@ -179,13 +194,15 @@ def replace_aligned(
             for k in bead.src if side == Side.SOURCE else bead.tgt:
                 bead_of[k] = by_position[position]
         if side_spans:
-            session.execute(
-                insert(SEGMENTS),
+            _bulk_insert(
+                session,
+                SEGMENTS,
+                ("layer_id", "side", "start_char", "end_char", "bead_id"),
                 [
-                    {"layer_id": layer.id, "side": side.value, "start_char": s, "end_char": e,
-                     "bead_id": bead_id}
+                    (layer.id, side.value, s, e, bead_id)
                     for (s, e), bead_id in zip(side_spans, bead_of, strict=True)
                 ],
-            )  # fmt: skip
+            )
+
     session.expire(layer, ["segments", "beads"])
     check_layer_alignment(session, layer.id)

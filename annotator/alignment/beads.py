@@ -26,9 +26,8 @@ class AlignedBead:
 
     def __post_init__(self) -> None:
         """Refuse negative ids."""
-        for side in (self.src, self.tgt):
-            if any(i < 0 for i in side):
-                raise ValueError(f"negative sentence id in bead {self.src}:{self.tgt}")
+        if min(self.src, default=0) < 0 or min(self.tgt, default=0) < 0:
+            raise ValueError(f"negative sentence id in bead {self.src}:{self.tgt}")
 
 
 def _parse_ids(field: str, line_no: int) -> tuple[int, ...]:

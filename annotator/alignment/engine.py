@@ -345,6 +345,8 @@ def _align_parts(
             continue
         if src_from == src_to or tgt_from == tgt_to:
             result.extend(_forced(src_to - src_from, tgt_to - tgt_from, src_from, tgt_from))
+        elif chosen == "length" and src_from == tgt_from == 0:  # the whole pair: ids as they are
+            result.extend(align_texts(src_sentences[:src_to], tgt_sentences[:tgt_to]))
         elif chosen == "length":
             result.extend(
                 replace(

@@ -18,7 +18,7 @@ import math
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import Final
 
 from annotator.alignment.beads import AlignedBead
 
@@ -37,10 +37,14 @@ VARIANCE: Final = 6.8  # s²: variance of target characters per source character
 DEFAULT_BAND: Final = 10  # initial half-width of the search band, in sentences
 # A path this close to a band edge counts as touching it: on Text+Berg test1 the optimum leaves a
 # 10-wide band by 6 sentences while the banded optimum stays 1 sentence inside the edge.
-_EDGE_MARGIN: Final = 1
+EDGE_MARGIN: Final = 1
 
 # Band nodes above which the table is computed with numpy (gale_church_rows), to 1e-7.
 VECTOR_NODES: Final = 200_000
+# Over this many source sentences the band starts LONG_BAND wide: the lengths drift like a
+# random walk over a long document, so a narrow band is redone (doubled) at least once.
+LONG_DOCUMENT: Final = 50_000
+LONG_BAND: Final = 40
 
 _INF: Final = math.inf
 _SQRT_PI: Final = math.sqrt(math.pi)
@@ -187,7 +191,7 @@ def _best_path(
     tgt_lengths: Sequence[int],
     lows: Sequence[int],
     highs: Sequence[int],
-    rows: Sequence[Any],  # per source boundary: the band's costs (arrays or numpy rows)
+    rows: Sequence[array[float]],
     char_ratio: float,
 ) -> tuple[list[AlignedBead], bool]:
     """Walk the least-cost path from (0, 0); return its beads and whether it neared a band edge.
@@ -217,8 +221,8 @@ def _best_path(
         beads.append(AlignedBead(tuple(range(i, i + a)), tuple(range(j, j + b)), 1.0 / weight))
         i += a
         j += b
-        near_low = lows[i] > 0 and j - lows[i] <= _EDGE_MARGIN
-        near_high = highs[i] < m and highs[i] - j <= _EDGE_MARGIN
+        near_low = lows[i] > 0 and j - lows[i] <= EDGE_MARGIN
+        near_high = highs[i] < m and highs[i] - j <= EDGE_MARGIN
         if (near_low or near_high) and (i, j) != (n, m):
             touched = True
     return beads, touched
@@ -251,6 +255,8 @@ def align_lengths(
     if band is not None and band < 1:
         raise ValueError("band must be at least 1")
     half_width = math.ceil((band or DEFAULT_BAND) * max(1.0, m / n))
+    if band is None and n > LONG_DOCUMENT:  # in numpy a wider band costs little, a redo a lot
+        half_width = max(half_width, LONG_BAND)
     src_prefix = [0]
     for length in src_lengths:
         src_prefix.append(src_prefix[-1] + length)
@@ -260,13 +266,13 @@ def align_lengths(
     while True:
         lows, highs = _band_limits(src_prefix, tgt_prefix, half_width)
         nodes = sum(high - low + 1 for low, high in zip(lows, highs, strict=True))
-        if nodes > VECTOR_NODES:  # long documents: the same table, a row at a time in numpy
-            from annotator.alignment.gale_church_rows import cost_to_go
+        if nodes > VECTOR_NODES:  # long documents: the same programme, in numpy
+            from annotator.alignment.gale_church_rows import best_path
 
-            rows: Sequence[Any] = cost_to_go(src_lengths, tgt_lengths, lows, highs, char_ratio)
+            beads, touched = best_path(src_lengths, tgt_lengths, lows, highs, char_ratio)
         else:
             rows = _cost_to_go(src_lengths, tgt_lengths, lows, highs, char_ratio)
-        beads, touched = _best_path(src_lengths, tgt_lengths, lows, highs, rows, char_ratio)
+            beads, touched = _best_path(src_lengths, tgt_lengths, lows, highs, rows, char_ratio)
         if not touched or half_width >= m:
             return beads
         half_width *= 2

@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
-from annotator.alignment.gale_church import PRIORS, VARIANCE
+from annotator.alignment.beads import AlignedBead
+from annotator.alignment.gale_church import EDGE_MARGIN, PRIORS, VARIANCE
 
 FloatArray = npt.NDArray[np.float64]
 
-BLOCK_ROWS = 2048  # rows whose bead costs are held at once: memory O(block · band)
+BLOCK_ROWS = 512  # rows whose bead costs are held at once: memory O(block · band)
 
 
 def neg_log_erfc(x: FloatArray) -> FloatArray:
@@ -55,18 +57,27 @@ def _cost(numerator: FloatArray, spread: FloatArray) -> FloatArray:
     return neg_log_erfc(np.abs(numerator) / np.where(root == 0.0, 1.0, root))
 
 
-def cost_to_go(
+# The bead types in gale_church._KINDS order: a tie goes to the first, as there.
+KINDS = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+
+
+@dataclass
+class _Table:
+    """The programme's result over the band's nodes, row after row (offset[i] starts row i)."""
+
+    offset: npt.NDArray[np.int64]
+    best: FloatArray  # least cost from the node to the end
+    choice: npt.NDArray[np.int8]  # the KINDS index of the best next bead
+    weight: npt.NDArray[np.float32]  # sum over beads of exp(best - their total): 1 / score
+
+
+def _table(
     src_lengths: Sequence[int],
     tgt_lengths: Sequence[int],
     lows: Sequence[int],
     highs: Sequence[int],
     char_ratio: float,
-) -> list[FloatArray]:
-    """Return, per source boundary i, the least cost from each band node (i, j) to (n, m).
-
-    Every bead cost of every band node is computed up front in a few array operations; the
-    programme then walks the rows from the end, each row a handful of gathers and minimums.
-    """
+) -> _Table:
     n, m = len(src_lengths), len(tgt_lengths)
     prior = {kind: -math.log(p) for kind, p in PRIORS.items()}
     c = char_ratio
@@ -78,7 +89,8 @@ def cost_to_go(
     src_prefix = np.concatenate(([0.0], np.cumsum(np.asarray(src_lengths, dtype=np.float64))))
     tgt_prefix = np.concatenate(([0.0], np.cumsum(np.asarray(tgt_lengths, dtype=np.float64))))
     best_all = np.full(total, np.inf)
-    rows: list[FloatArray] = [np.empty(0)] * (n + 1)
+    choice_all = np.zeros(total, dtype=np.int8)
+    weight_all = np.ones(total, dtype=np.float32)
     for block_end in range(n + 1, 0, -BLOCK_ROWS):  # costs of a block of rows at a time
         first = max(0, block_end - BLOCK_ROWS)
         widths = width[first:block_end]
@@ -88,10 +100,10 @@ def cost_to_go(
             - np.repeat(offset[first:block_end], widths)
             + np.repeat(low[first:block_end], widths)
         )
-        moves = []  # per bead type: cost per node (inf where impossible) and the node it reaches
-        for (a, b), p in prior.items():
-            if a == 0:
-                continue  # 0:1 stays in the row: done below, in order
+        kinds = [kind for kind in KINDS if kind != (0, 1)]  # 0:1 stays in the row: below
+        costs = np.empty((len(kinds), len(i_of)))
+        targets = np.empty((len(kinds), len(i_of)), dtype=np.int64)
+        for k, (a, b) in enumerate(kinds):  # each node's cost (inf where impossible), target
             to_i, to_j = i_of + a, j_of + b
             ok = (to_i <= n) & (to_j <= m)
             safe_i = np.where(ok, to_i, 0)
@@ -99,24 +111,76 @@ def cost_to_go(
             safe_j = np.where(ok, to_j, low[safe_i])
             s = src_prefix[np.minimum(to_i, n)] - src_prefix[i_of]
             t = tgt_prefix[np.minimum(to_j, m)] - tgt_prefix[j_of]
-            cost = np.where(ok, p + _cost(c * s - t, s + t / c), np.inf)
-            moves.append((cost, offset[safe_i] + safe_j - low[safe_i]))
+            costs[k] = np.where(ok, prior[a, b] + _cost(c * s - t, s + t / c), np.inf)
+            targets[k] = offset[safe_i] + safe_j - low[safe_i]
         t = tgt_prefix[np.minimum(j_of + 1, m)] - tgt_prefix[j_of]
         step_all = prior[0, 1] + _cost(-t, t / c)  # 0:1 from (i, j) to (i, j + 1)
         base = int(offset[first])
-        for i in range(block_end - 1, first - 1, -1):
+        for i in range(block_end - 1, first - 1, -1):  # the rows in order: only the minimums
             lo, hi = int(offset[i]), int(offset[i + 1])
             here = slice(lo - base, hi - base)
-            best = np.full(hi - lo, np.inf)
             if i == n:
+                best = np.full(hi - lo, np.inf)
                 best[-1] = 0.0  # (n, m): the end
             else:
-                for cost, target in moves:
-                    np.minimum(best, cost[here] + best_all[target[here]], out=best)
+                best = (costs[:, here] + best_all[targets[:, here]]).min(axis=0)
             if hi - lo > 1:  # 0:1 in the row: best[j] = min(best[j], step[j] + best[j + 1])
                 prefix = np.concatenate(([0.0], np.cumsum(step_all[lo - base : hi - base - 1])))
                 reach = np.minimum.accumulate((best + prefix)[::-1])[::-1]
                 best = np.minimum(best, reach - prefix)
             best_all[lo:hi] = best
-            rows[i] = best
-    return rows
+        # every bead's total from each node of the block, now that the rows are final
+        nodes = slice(base, int(offset[block_end]))
+        totals = np.empty((len(KINDS), len(i_of)))
+        totals[[KINDS.index(kind) for kind in kinds]] = costs + best_all[targets]
+        after = np.append(best_all[nodes][1:], np.inf)
+        last_in_row = np.zeros(len(i_of), dtype=bool)
+        last_in_row[offset[first + 1 : block_end + 1] - base - 1] = True
+        totals[KINDS.index((0, 1))] = np.where(last_in_row, np.inf, step_all + after)
+        choice_all[nodes] = totals.argmin(axis=0)
+        with np.errstate(invalid="ignore"):  # unreachable nodes: inf - inf
+            weight_all[nodes] = np.exp(totals.min(axis=0) - totals).sum(axis=0)
+    return _Table(offset, best_all, choice_all, weight_all)
+
+
+def cost_to_go(
+    src_lengths: Sequence[int],
+    tgt_lengths: Sequence[int],
+    lows: Sequence[int],
+    highs: Sequence[int],
+    char_ratio: float,
+) -> list[FloatArray]:
+    """Return, per source boundary i, the least cost from each band node (i, j) to (n, m)."""
+    table = _table(src_lengths, tgt_lengths, lows, highs, char_ratio)
+    o = table.offset
+    return [table.best[o[i] : o[i + 1]] for i in range(len(src_lengths) + 1)]
+
+
+def best_path(
+    src_lengths: Sequence[int],
+    tgt_lengths: Sequence[int],
+    lows: Sequence[int],
+    highs: Sequence[int],
+    char_ratio: float,
+) -> tuple[list[AlignedBead], bool]:
+    """Return what gale_church._best_path returns, from the table's stored choices and weights."""
+    n, m = len(src_lengths), len(tgt_lengths)
+    table = _table(src_lengths, tgt_lengths, lows, highs, char_ratio)
+    offset = table.offset.tolist()
+    choice, weight = table.choice, table.weight
+    beads: list[AlignedBead] = []
+    touched = False
+    i = j = 0
+    while i < n or j < m:
+        node = offset[i] + j - lows[i]
+        a, b = KINDS[choice[node]]
+        beads.append(
+            AlignedBead(tuple(range(i, i + a)), tuple(range(j, j + b)), 1.0 / float(weight[node]))
+        )
+        i += a
+        j += b
+        near_low = lows[i] > 0 and j - lows[i] <= EDGE_MARGIN
+        near_high = highs[i] < m and highs[i] - j <= EDGE_MARGIN
+        if (near_low or near_high) and (i, j) != (n, m):
+            touched = True
+    return beads, touched
