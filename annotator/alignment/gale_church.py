@@ -221,11 +221,15 @@ def _best_path(
         beads.append(AlignedBead(tuple(range(i, i + a)), tuple(range(j, j + b)), 1.0 / weight))
         i += a
         j += b
-        near_low = lows[i] > 0 and j - lows[i] <= EDGE_MARGIN
-        near_high = highs[i] < m and highs[i] - j <= EDGE_MARGIN
-        if (near_low or near_high) and (i, j) != (n, m):
-            touched = True
+        touched = touched or near_edge(i, j, lows, highs, n, m)
     return beads, touched
+
+
+def near_edge(i: int, j: int, lows: Sequence[int], highs: Sequence[int], n: int, m: int) -> bool:
+    """Tell whether node (i, j) of a path is within EDGE_MARGIN of its band's edge."""
+    near_low = lows[i] > 0 and j - lows[i] <= EDGE_MARGIN
+    near_high = highs[i] < m and highs[i] - j <= EDGE_MARGIN
+    return (near_low or near_high) and (i, j) != (n, m)
 
 
 def align_lengths(

@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from annotator.alignment.beads import AlignedBead
-from annotator.alignment.gale_church import EDGE_MARGIN, PRIORS, VARIANCE
+from annotator.alignment.gale_church import PRIORS, VARIANCE, near_edge
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -179,8 +179,5 @@ def best_path(
         )
         i += a
         j += b
-        near_low = lows[i] > 0 and j - lows[i] <= EDGE_MARGIN
-        near_high = highs[i] < m and highs[i] - j <= EDGE_MARGIN
-        if (near_low or near_high) and (i, j) != (n, m):
-            touched = True
+        touched = touched or near_edge(i, j, lows, highs, n, m)
     return beads, touched

@@ -69,38 +69,39 @@ def _kind(exc: DBAPIError) -> str | None:
     return None
 
 
+# kind -> (class, message after "{where}: ")
+_FAILURES: dict[str, tuple[type[AnnotatorError], str]] = {
+    "busy": (
+        StoreBusyError,
+        "the store is busy (another program is writing to it); nothing was changed, try again",
+    ),
+    "full": (StoreFullError, "the disk is full; nothing was written"),
+    "readonly": (
+        StoreReadOnlyError,
+        "the store is read-only (check the file's and its folder's permissions); "
+        "nothing was written",
+    ),
+    "denied": (StoreReadOnlyError, "the server refused this change to your login"),
+    "constraint": (
+        IntegrityError,
+        "the database refused a change that breaks its rules (a duplicate or a reference to "
+        "nothing); nothing was changed",
+    ),
+    "io": (StoreError, "the disk reported an input/output error; nothing was written"),
+    "cantopen": (StoreError, "the store's file cannot be opened"),
+    "corrupt": (StoreError, "the store's file is damaged or is not a database"),
+    "connection": (StoreError, "lost the connection to the database server"),
+}
+
+
 def store_failure(exc: DBAPIError, where: str) -> AnnotatorError:
     """Return our error for a driver error raised while using the store at `where`."""
     kind = _kind(exc)
-    if kind == "busy":
-        return StoreBusyError(
-            f"{where}: the store is busy (another program is writing to it); nothing was "
-            "changed, try again"
-        )
-    if kind == "full":
-        return StoreFullError(f"{where}: the disk is full; nothing was written")
-    if kind == "readonly":
-        return StoreReadOnlyError(
-            f"{where}: the store is read-only (check the file's and its folder's permissions); "
-            "nothing was written"
-        )
-    if kind == "denied":
-        return StoreReadOnlyError(f"{where}: the server refused this change to your login")
-    if kind == "conflict":
+    if kind == "conflict":  # a deadlock or serialization failure: what the window handles
         return ConflictError(
             "someone else changed the same data at the same moment; nothing was saved, try again"
         )
-    if kind == "constraint":
-        return IntegrityError(
-            f"{where}: the database refused a change that breaks its rules (a duplicate or a "
-            "reference to nothing); nothing was changed"
-        )
-    if kind == "io":
-        return StoreError(f"{where}: the disk reported an input/output error; nothing was written")
-    if kind == "cantopen":
-        return StoreError(f"{where}: the store's file cannot be opened")
-    if kind == "corrupt":
-        return StoreError(f"{where}: the store's file is damaged or is not a database")
-    if kind == "connection":
-        return StoreError(f"{where}: lost the connection to the database server")
+    if kind in _FAILURES:
+        cls, message = _FAILURES[kind]
+        return cls(f"{where}: {message}")
     return StoreError(f"{where}: the database refused the operation ({type(exc.orig).__name__})")
