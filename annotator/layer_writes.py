@@ -7,7 +7,7 @@ invariants are checked after each write (`check_layer_alignment`), so bad data r
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, insert, select, update
@@ -42,16 +42,22 @@ def _check_beads(beads: Sequence[AlignedBead], sources: int, targets: int, cross
 
 
 def _bulk_insert(
-    session: Session, table: Table, columns: tuple[str, ...], rows: Sequence[tuple[object, ...]]
+    session: Session, table: Table, columns: tuple[str, ...], rows: Iterable[tuple[object, ...]]
 ) -> None:
-    """Insert plain rows with the driver's executemany (whole layers: 100,000s of rows)."""
+    """Insert rows with the driver's executemany, fed one at a time (whole layers: 100,000s)."""
     connection = session.connection()
     mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
     sql = (
         f"INSERT INTO {table.name} ({', '.join(columns)}) "
         f"VALUES ({', '.join([mark] * len(columns))})"
     )
-    connection.exec_driver_sql(sql, list(rows))
+    driver = connection.connection.driver_connection  # the session's connection, transaction
+    assert driver is not None
+    cursor = driver.cursor()  # sqlite3 and psycopg both take any iterable of rows
+    try:
+        cursor.executemany(sql, rows)
+    finally:
+        cursor.close()
 
 
 def _insert_beads(
@@ -63,10 +69,10 @@ def _insert_beads(
             session,
             BEADS,
             ("layer_id", "position", "status", "score"),
-            [
+            (
                 (layer.id, i, st.value, b.score)
                 for i, (b, st) in enumerate(zip(beads, statuses, strict=True))
-            ],
+            ),
         )
     found = session.execute(select(Bead.position, Bead.id).where(Bead.layer_id == layer.id))
     return {position: bead_id for position, bead_id in found}
@@ -198,10 +204,10 @@ def replace_aligned(
                 session,
                 SEGMENTS,
                 ("layer_id", "side", "start_char", "end_char", "bead_id"),
-                [
+                (
                     (layer.id, side.value, s, e, bead_id)
                     for (s, e), bead_id in zip(side_spans, bead_of, strict=True)
-                ],
+                ),
             )
 
     session.expire(layer, ["segments", "beads"])

@@ -143,11 +143,11 @@ def check_layer_alignment(session: Session, layer_id: int) -> None:
     beads), and no bead is empty on both sides.
     """
     session.flush()
-    rows = session.execute(
+    rows = session.execute(  # iterated, not listed: a layer can hold 200,000 sentences
         select(Segment.side, Segment.start, Segment.end, Segment.bead_id)
         .where(Segment.layer_id == layer_id)
         .order_by(Segment.side, Segment.start)
-    ).all()
+    )
     beads = session.execute(
         select(Bead.id, Bead.position).where(Bead.layer_id == layer_id).order_by(Bead.position)
     ).all()
