@@ -23,6 +23,7 @@ from annotator.alignment.embedding_cache import (
     SessionEmbeddingCache,
 )
 from annotator.alignment.engine import align, choose_engine
+from annotator.alignment.gale_church import align_lengths, text_length
 from annotator.alignment.health import NOTE_PREFIX, suspicion
 from annotator.alignment.pair_alignment import align_layer_sentences, shared_linked_names
 from annotator.audit import record
@@ -174,22 +175,25 @@ def align_prepared(
 ) -> AlignedPair:
     """Propose beads for a prepared pair, as the automatic layer of a stored one would get."""
     sides = (prepared.source, prepared.target)
+    note = embedding_note(prepared)
+    if note is not None:  # what align(engine="length") does, without a copy of each sentence
+        lengths = [
+            [text_length(side.decoded.text[s:e]) for s, e in side.sentences] for side in sides
+        ]
+        return AlignedPair(prepared, align_lengths(lengths[0], lengths[1]), (note,))
     texts = [[side.decoded.text[s:e] for s, e in side.sentences] for side in sides]
     paragraphs = [paragraph_numbers(side.decoded.text, side.sentences) for side in sides]
-    size = len(prepared.source.decoded.text) + len(prepared.target.decoded.text)
     beads = align(
         texts[0],
         texts[1],
         prepared.source.language,
         prepared.target.language,
-        engine="auto" if size <= EMBEDDING_LIMIT else "length",
         cache=cache,
         src_paragraphs=paragraphs[0],
         tgt_paragraphs=paragraphs[1],
         known_names=known_names,
     )
-    note = embedding_note(prepared)
-    return AlignedPair(prepared, beads, (note,) if note else ())
+    return AlignedPair(prepared, beads)
 
 
 def existing_pair(

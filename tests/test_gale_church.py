@@ -250,6 +250,7 @@ def test_long_documents_get_the_same_alignment_from_the_numpy_table(
         )
     exact = align_lengths(src, tgt)
     monkeypatch.setattr(gc, "VECTOR_NODES", 0)  # every table through gale_church_rows
+    monkeypatch.setattr("annotator.alignment.gale_church_rows.BLOCK_ROWS", 7)  # many blocks
     fast = align_lengths(src, tgt)
     assert [(b.src, b.tgt) for b in fast] == [(b.src, b.tgt) for b in exact]
     assert all(

@@ -66,7 +66,6 @@ class _Table:
     """The programme's result over the band's nodes, row after row (offset[i] starts row i)."""
 
     offset: npt.NDArray[np.int64]
-    best: FloatArray  # least cost from the node to the end
     choice: npt.NDArray[np.int8]  # the KINDS index of the best next bead
     weight: npt.NDArray[np.float32]  # sum over beads of exp(best - their total): 1 / score
 
@@ -88,11 +87,16 @@ def _table(
     total = int(offset[-1])
     src_prefix = np.concatenate(([0.0], np.cumsum(np.asarray(src_lengths, dtype=np.float64))))
     tgt_prefix = np.concatenate(([0.0], np.cumsum(np.asarray(tgt_lengths, dtype=np.float64))))
-    best_all = np.full(total, np.inf)
+    # Least costs to the end are kept only for the block and the two rows after it (its
+    # beads' ends): a 100,000-sentence pair would hold 65 MB of them otherwise.
+    window = np.empty(0)
     choice_all = np.zeros(total, dtype=np.int8)
     weight_all = np.ones(total, dtype=np.float32)
     for block_end in range(n + 1, 0, -BLOCK_ROWS):  # costs of a block of rows at a time
         first = max(0, block_end - BLOCK_ROWS)
+        base = int(offset[first])
+        carried = int(offset[min(block_end + 2, n + 1)] - offset[block_end])
+        window = np.concatenate((np.full(int(offset[block_end]) - base, np.inf), window[:carried]))
         widths = width[first:block_end]
         i_of = np.repeat(np.arange(first, block_end), widths)  # each node's boundary i
         j_of = (  # and its j
@@ -112,10 +116,9 @@ def _table(
             s = src_prefix[np.minimum(to_i, n)] - src_prefix[i_of]
             t = tgt_prefix[np.minimum(to_j, m)] - tgt_prefix[j_of]
             costs[k] = np.where(ok, prior[a, b] + _cost(c * s - t, s + t / c), np.inf)
-            targets[k] = offset[safe_i] + safe_j - low[safe_i]
+            targets[k] = np.where(ok, offset[safe_i] + safe_j - low[safe_i] - base, 0)
         t = tgt_prefix[np.minimum(j_of + 1, m)] - tgt_prefix[j_of]
         step_all = prior[0, 1] + _cost(-t, t / c)  # 0:1 from (i, j) to (i, j + 1)
-        base = int(offset[first])
         for i in range(block_end - 1, first - 1, -1):  # the rows in order: only the minimums
             lo, hi = int(offset[i]), int(offset[i + 1])
             here = slice(lo - base, hi - base)
@@ -123,37 +126,24 @@ def _table(
                 best = np.full(hi - lo, np.inf)
                 best[-1] = 0.0  # (n, m): the end
             else:
-                best = (costs[:, here] + best_all[targets[:, here]]).min(axis=0)
+                best = (costs[:, here] + window[targets[:, here]]).min(axis=0)
             if hi - lo > 1:  # 0:1 in the row: best[j] = min(best[j], step[j] + best[j + 1])
                 prefix = np.concatenate(([0.0], np.cumsum(step_all[lo - base : hi - base - 1])))
                 reach = np.minimum.accumulate((best + prefix)[::-1])[::-1]
                 best = np.minimum(best, reach - prefix)
-            best_all[lo:hi] = best
+            window[lo - base : hi - base] = best
         # every bead's total from each node of the block, now that the rows are final
         nodes = slice(base, int(offset[block_end]))
         totals = np.empty((len(KINDS), len(i_of)))
-        totals[[KINDS.index(kind) for kind in kinds]] = costs + best_all[targets]
-        after = np.append(best_all[nodes][1:], np.inf)
+        totals[[KINDS.index(kind) for kind in kinds]] = costs + window[targets]
+        after = np.append(window[1 : len(i_of)], np.inf)
         last_in_row = np.zeros(len(i_of), dtype=bool)
         last_in_row[offset[first + 1 : block_end + 1] - base - 1] = True
         totals[KINDS.index((0, 1))] = np.where(last_in_row, np.inf, step_all + after)
         choice_all[nodes] = totals.argmin(axis=0)
         with np.errstate(invalid="ignore"):  # unreachable nodes: inf - inf
             weight_all[nodes] = np.exp(totals.min(axis=0) - totals).sum(axis=0)
-    return _Table(offset, best_all, choice_all, weight_all)
-
-
-def cost_to_go(
-    src_lengths: Sequence[int],
-    tgt_lengths: Sequence[int],
-    lows: Sequence[int],
-    highs: Sequence[int],
-    char_ratio: float,
-) -> list[FloatArray]:
-    """Return, per source boundary i, the least cost from each band node (i, j) to (n, m)."""
-    table = _table(src_lengths, tgt_lengths, lows, highs, char_ratio)
-    o = table.offset
-    return [table.best[o[i] : o[i + 1]] for i in range(len(src_lengths) + 1)]
+    return _Table(offset, choice_all, weight_all)
 
 
 def best_path(
