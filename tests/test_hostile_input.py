@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from sqlalchemy import text
 
 from annotator.store import Store
 from annotator.store.failures import StoreBusyError, StoreFullError, StoreReadOnlyError
+from tests.conftest import REPO
 from tests.test_cli import run
 
 EN = "The talks resumed on Monday. Officials said they were close.\n"
@@ -278,3 +281,57 @@ def test_a_large_log_left_by_a_killed_writer_is_checkpointed_on_open(tmp_path: P
     assert log.stat().st_size == 0
     store.close()
     writer.close()
+
+
+def test_bidi_controls_are_kept_as_they_are(
+    project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "bidi.en.txt"
+    source.write_text("He said \u2067مرحبا\u2069 twice. Then left.\n", "utf-8")
+    code, _, err = run(capsys, "--db", project, "import", source, tmp_path / "ok.ar.txt")
+    assert code == 0, err
+    with sqlite3.connect(project) as conn:
+        texts = [row[0] for row in conn.execute("SELECT text FROM documents")]
+    conn.close()
+    assert "He said \u2067مرحبا\u2069 twice. Then left.\n" in texts
+
+
+# Root reads any file whatever its mode: without these capabilities it reads as others do.
+AS_OTHERS = ["setpriv", "--bounding-set=-dac_override,-dac_read_search"]
+
+
+def test_an_unreadable_file_names_itself_and_the_reason(project: Path, tmp_path: Path) -> None:
+    locked = tmp_path / "locked.ar.txt"
+    locked.write_text(AR, "utf-8")
+    locked.chmod(0o000)
+    before = _counts(project)
+    result = subprocess.run(
+        [*(AS_OTHERS if os.geteuid() == 0 else []), sys.executable, "-m", "annotator",
+         "--db", str(project), "import", str(tmp_path / "ok.en.txt"), str(locked)],
+        cwd=REPO, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"error: {locked}: cannot read: Permission denied\n"
+    assert _counts(project) == before
+
+
+def test_two_first_opens_of_a_new_store_both_succeed(tmp_path: Path) -> None:
+    for trial in range(5):  # before the fix, one of the two failed in about half the trials
+        db = tmp_path / f"new{trial}.sqlite3"
+        command = [sys.executable, "-m", "annotator", "--db", str(db), "init"]
+        procs = [
+            subprocess.Popen(
+                [*command, name, "-s", "en", "-t", "ar"],
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for name in ("one", "two")
+        ]
+        results = [p.communicate() for p in procs]
+        assert [p.returncode for p in procs] == [0, 0], results
+        with sqlite3.connect(db) as conn:
+            names = sorted(row[0] for row in conn.execute("SELECT name FROM projects"))
+        conn.close()
+        assert names == ["one", "two"]

@@ -25,11 +25,13 @@ def import_(
         Path,
         typer.Argument(
             help="Source-language file, or a folder of NAME.<src> + NAME.<tgt> pairs "
-            "(with or without .txt)."
+            "(with or without .txt).",
+            readable=False,  # the reader says why a file cannot be read, in one line
         ),
     ],
     target: Annotated[
-        Path | None, typer.Argument(help="Target-language file (omit for a folder).")
+        Path | None,
+        typer.Argument(help="Target-language file (omit for a folder).", readable=False),
     ] = None,
     project_ref: Annotated[
         str | None,
@@ -80,6 +82,7 @@ def import_(
         typer.Option(
             "--alignment",
             metavar="BEADS",
+            readable=False,
             help="With two --presegmented files: their alignment, one [i, j]:[k] bead per line.",
         ),
     ] = None,
