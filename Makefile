@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -qq --upgrade pip
-	$(BIN)/python -m pip install -qq -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install -qq -c constraints.txt -e '.[test,postgres]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -41,6 +41,7 @@ from annotator.model import (
 )
 from annotator.pairing import PairFiles
 from annotator.store import Store
+from annotator.store.serialize import serialize
 from annotator.text.long_sentences import MAX_SENTENCE_CHARS, cut_long_sentences
 from annotator.text.script import Direction, detect_direction, direction_for_language
 from annotator.text.segmentation import paragraph_numbers, sentences_of
@@ -355,6 +356,7 @@ def _store_all(
     progress: Progress | None,
 ) -> ImportReport:
     report = ImportReport()
+    serialize(session, "import", project.id)  # two imports of one folder: the second skips
     stored = _stored_pairs(session, project.id)
     taken = set(
         session.scalars(select(DocumentPair.name).where(DocumentPair.project_id == project.id))

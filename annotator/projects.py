@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from annotator.audit import record
 from annotator.errors import InputError
 from annotator.model import Annotator, Project, Role
+from annotator.store.serialize import serialize
 
 DEFAULT_SCHEMA = "news"
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -157,6 +158,10 @@ def get_or_create_annotator(
     name = name.strip()
     if not name:
         raise InputError("an annotator needs a name")
+    found = session.scalar(select(Annotator).where(func.lower(Annotator.name) == name.lower()))
+    if found is not None:
+        return found
+    serialize(session, "annotators")  # two first opens under one new name: one creates it
     found = session.scalar(select(Annotator).where(func.lower(Annotator.name) == name.lower()))
     if found is not None:
         return found

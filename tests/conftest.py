@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -10,6 +10,7 @@ from annotator.demo import seed_files
 from annotator.model import Project
 from annotator.projects import create_project
 from annotator.store import Store
+from tests.pg_server import INSTALL_HINT, REQUIRE_VAR, PostgresServer, find_binaries
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -34,9 +35,58 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "store.sqlite3"
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run the tests of a module marked both_engines on SQLite and on PostgreSQL."""
+    marked = metafunc.definition.get_closest_marker
+    if "engine" in metafunc.fixturenames and marked("both_engines") and not marked("sqlite_only"):
+        metafunc.parametrize("engine", ["sqlite", "postgres"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the session, from the machine's binaries."""
+    binaries = find_binaries()
+    if binaries is None:
+        if os.environ.get(REQUIRE_VAR):
+            pytest.fail(f"{INSTALL_HINT} ({REQUIRE_VAR} is set)", pytrace=False)
+        pytest.skip(INSTALL_HINT)
+    server = PostgresServer(binaries)
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
-def store(db_path: Path) -> Iterator[Store]:
-    s = Store.open(db_path)
+def engine(request: pytest.FixtureRequest) -> str:
+    """The database engine under test: sqlite unless the module runs on both engines."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str:
+    """Where the test's store lives: a SQLite file, or a new database on the test server."""
+    if engine == "postgres":
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        return server.database()
+    return str(db_path)
+
+
+@pytest.fixture
+def new_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], str]:
+    """Return a maker of new, empty store locations (by name) on the engine under test."""
+    server: PostgresServer | None = (
+        request.getfixturevalue("pg_server") if engine == "postgres" else None
+    )
+
+    def make(name: str) -> str:
+        return server.database() if server is not None else str(tmp_path / f"{name}.sqlite3")
+
+    return make
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store.open(db_url)
     yield s
     s.close()
 
@@ -72,8 +122,8 @@ def _no_unexpected_dialogs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(QInputDialog, "getText", refuse)
 
 
-def seed_store_template(path: Path) -> int:
-    """Create a store at `path` with the seed pair imported; return the pair id."""
+def seed_store_template(path: Path | str) -> int:
+    """Create a store at `path` (or URL) with the seed pair imported; return the pair id."""
     from annotator.importing import import_pairs
 
     store = Store.open(path)
@@ -94,3 +144,29 @@ def copy_store(template: Path, path: Path) -> Path:
         if source.exists():
             shutil.copyfile(source, f"{path}{suffix}")
     return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_seeded(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """A closed SQLite store with the seed pair imported, to copy: (path, pair id)."""
+    path = tmp_path_factory.mktemp("seeded") / "store.sqlite3"
+    return path, seed_store_template(path)
+
+
+@pytest.fixture(scope="session")
+def pg_seeded(pg_server: PostgresServer) -> tuple[str, int]:
+    """A PostgreSQL template database with the seed pair imported: (name, pair id)."""
+    name = "seeded_template"
+    pg_server.execute(f"CREATE DATABASE {name} TEMPLATE {pg_server.template_name()}")
+    return name, seed_store_template(pg_server.url(name))
+
+
+@pytest.fixture
+def seeded(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> tuple[str, int]:
+    """A new store holding the seed pair, on the engine under test: (location, pair id)."""
+    if engine == "postgres":
+        name, pair_id = request.getfixturevalue("pg_seeded")
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        return server.database(template=name), pair_id
+    path, pair_id = request.getfixturevalue("sqlite_seeded")
+    return str(copy_store(path, tmp_path / "store.sqlite3")), pair_id

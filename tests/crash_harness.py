@@ -31,6 +31,7 @@ WRITER = r"""
 import sys
 from annotator.commands import Editor
 from annotator.commands.entities import TagMention
+from annotator.errors import InputError
 from annotator.model import Layer
 from annotator.store import Store
 store = Store.open(sys.argv[1])
@@ -41,8 +42,12 @@ n = int(sys.argv[3])
 while True:
     start, end = n % 2000, n % 2000 + 1 + n // 2000
     if not (text[start].isspace() or text[end - 1].isspace()):  # mentions never have edge spaces
-        editor.execute(TagMention("source", start, end, "MISC"))
-        print(n, flush=True)  # the action 'showed on screen' only after its commit returned
+        try:
+            editor.execute(TagMention("source", start, end, "MISC"))
+        except InputError:  # committed by the killed run before it could print: not "on screen"
+            editor.reload()
+        else:
+            print(n, flush=True)  # the action 'showed on screen' only after its commit returned
     n += 1
 """
 

@@ -23,6 +23,8 @@ from annotator.store import Store
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
+
 
 @dataclass
 class Team:

@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -32,7 +31,8 @@ from annotator.model import (
 )
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
-from tests.conftest import copy_store, seed_store_template
+
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
 Dump = dict[str, dict[int, tuple[Any, ...]]]
 
@@ -75,21 +75,15 @@ def audit_count(store: Store) -> int:
         return session.scalar(select(func.count()).select_from(AuditEvent)) or 0
 
 
-@pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    path = tmp_path_factory.mktemp("template") / "store.sqlite3"
-    return path, seed_store_template(path)
-
-
 @pytest.fixture
-def db_path(tmp_path: Path, seeded_template: tuple[Path, int]) -> Path:
+def db_url(seeded: tuple[str, int]) -> str:
     """A copy of a store with the seed pair imported (importing once keeps this file fast)."""
-    return copy_store(seeded_template[0], tmp_path / "store.sqlite3")
+    return seeded[0]
 
 
 @pytest.fixture
-def seed_pair_id(store: Store, seeded_template: tuple[Path, int]) -> int:
-    return seeded_template[1]
+def seed_pair_id(store: Store, seeded: tuple[str, int]) -> int:
+    return seeded[1]
 
 
 @pytest.fixture
@@ -287,7 +281,9 @@ REFUSALS: dict[
         "only a gold layer",
     ),
     "status_unchanged": (
-        lambda s, p, ids: SetLayerStatus("in_progress"), InputError, "already in_progress"
+        lambda s, p, ids: SetLayerStatus("in_progress"),
+        InputError,
+        "already in_progress",
     ),
 }
 
@@ -433,10 +429,10 @@ def test_audit_records_execute_undo_and_redo(
 
 
 def test_a_change_is_committed_before_execute_returns(
-    editor: Editor, seed_pair_id: int, db_path: Path
+    editor: Editor, seed_pair_id: int, db_url: str
 ) -> None:
     mention_id = tag(editor, seed_pair_id, "source", "Gaza")
-    elsewhere = Store.open(db_path)  # another connection, as after a crash and restart
+    elsewhere = Store.open(db_url)  # another connection, as after a crash and restart
     try:
         with elsewhere.read() as session:
             assert session.get(Mention, mention_id).surface == "Gaza"
@@ -482,7 +478,7 @@ def test_restoring_an_id_taken_meanwhile_is_a_conflict(
             text(
                 "INSERT INTO mentions (id, layer_id, side, start_char, end_char, label, surface, "
                 "no_counterpart, created_at) VALUES (:id, :layer, 'source', 0, 6, 'MISC', "
-                "'Austin', 0, '2026-01-01')"
+                "'Austin', false, '2026-01-01')"
             ),
             {"id": mention_id, "layer": editor.layer_id},
         )

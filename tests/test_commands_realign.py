@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sqlalchemy import select
 
 from annotator.alignment.beads import AlignedBead
@@ -11,6 +12,8 @@ from annotator.layers import alignment, bead_rows, ensure_annotator_layer
 from annotator.model import Bead, DocumentPair, EmbeddingCacheEntry, Layer, Segment
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
+
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
 
 def _dump(store: Store, layer_id: int) -> tuple[list[tuple], list[tuple]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import jsonschema
@@ -22,11 +23,15 @@ from tests.bench.common import shared_dir
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
+
 
 @pytest.fixture
-def annotated(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+def annotated(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
+) -> str:
     """The seed pair with Alice's layer: a linked name, a date, the first row confirmed."""
-    db = str(tmp_path / "store.sqlite3")
+    db = new_store("store")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     assert run(capsys, "--db", db, "import", SEED_EN, SEED_AR)[0] == 0
     store = Store.open(db)
@@ -77,8 +82,10 @@ def test_jsonl_carries_everything_and_validates(
     assert [len(b["source"]) for b in record["beads"]] == [1, 1, 1, 1, 2, 2, 1, 1, 1, 1, 1]
 
 
-def test_utf16_offsets_count_code_units(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    db = str(tmp_path / "e.sqlite3")
+def test_utf16_offsets_count_code_units(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
+) -> None:
+    db = new_store("e")
     (tmp_path / "e.en.txt").write_text("Fans 👍 cheered Egypt.", "utf-8")
     (tmp_path / "e.ar.txt").write_text("هتف المشجعون 👍 لمصر.", "utf-8")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,8 @@ from annotator.model import Layer
 from annotator.store import Store
 from tests.test_cli import run
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
+
 Span = tuple[str, int, int, str]
 EN = "Austin called Gallant on Thursday.\nThey spoke about Israel and Gaza.\n"
 AR = "اتصل أوستن بغالانت يوم الخميس.\nوتحدثا عن إسرائيل وغزة.\n"
@@ -21,10 +24,10 @@ AR = "اتصل أوستن بغالانت يوم الخميس.\nوتحدثا عن
 
 @pytest.fixture
 def tagged(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
 ) -> tuple[str, list[tuple[str, int, int, str]]]:
     """A pair whose Arabic mentions start after clitics (بـ, و) shed by snapping."""
-    db = str(tmp_path / "e.sqlite3")
+    db = new_store("e")
     (tmp_path / "call.en").write_text(EN, "utf-8")
     (tmp_path / "call.ar").write_text(AR, "utf-8")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from annotator.model import Bead, DocumentPair, Layer, Link, Mention, Segment
 from annotator.store import Store
 from tests.test_cli import run
 from tests.test_export import annotated  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
 EN_AR = ("init", "news", "-s", "en", "-t", "ar")
 
@@ -28,8 +31,10 @@ def _import(capsys: pytest.CaptureFixture[str], db: str, *args: object) -> str:
     return out
 
 
-def _fresh(tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> str:
-    db = str(tmp_path / f"{name}.sqlite3")
+def _fresh(
+    new_store: Callable[[str], str], capsys: pytest.CaptureFixture[str], name: str
+) -> str:
+    db = new_store(name)
     assert run(capsys, "--db", db, *EN_AR)[0] == 0
     return db
 
@@ -84,11 +89,12 @@ def test_jsonl_round_trip_is_exact_with_entities_links_and_uneven_beads(
     annotated: str,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    new_store: Callable[[str], str],
 ) -> None:
     first = tmp_path / "first.jsonl"
     report = _export(capsys, annotated, "--layer", "Alice", "-o", first)
     assert "2 1:0" in report and "2 2:1" in report and "links: 1" in report
-    copy = _fresh(tmp_path, capsys, "copy")
+    copy = _fresh(new_store, capsys, "copy")
     out = _import(capsys, copy, first)
     assert "into the Alice layer of pair 1 'austin-gallant-call'" in out
     second = tmp_path / "second.jsonl"
@@ -104,6 +110,7 @@ def test_intertext_round_trip_gives_identical_files(
     annotated: str,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    new_store: Callable[[str], str],
 ) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     report = _export(capsys, annotated, "--layer", "Alice", "-f", "intertext", "-o", first)
@@ -119,7 +126,7 @@ def test_intertext_round_trip_gives_identical_files(
     links = re.findall(r'<link type="(\d+-\d+)" xtargets="([^"]*)" status="(\w+)"/>', alignment)
     assert links[0] == ("0-1", ";1:1", "man")  # the title, one-sided, confirmed by Alice
     assert all(status == "auto" for _, _, status in links[1:])
-    copy = _fresh(tmp_path, capsys, "copy")
+    copy = _fresh(new_store, capsys, "copy")
     _import(capsys, copy, first / names[1], "--layer", "Alice")
     _export(capsys, copy, "--layer", "Alice", "-f", "intertext", "-o", second)
     assert _folder_bytes(second) == _folder_bytes(first)
@@ -129,10 +136,11 @@ def test_bead_files_round_trip_through_import_alignment(
     annotated: str,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    new_store: Callable[[str], str],
 ) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     _export(capsys, annotated, "--layer", "Alice", "-f", "beads", "-o", first)
-    copy = _fresh(tmp_path, capsys, "copy")
+    copy = _fresh(new_store, capsys, "copy")
     stem = first / "austin-gallant-call"
     out = _import(
         capsys, copy, f"{stem}.en", f"{stem}.ar", "--presegmented",
@@ -147,18 +155,19 @@ def test_tmx_comes_back_as_its_units_and_then_stays_identical(
     annotated: str,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    new_store: Callable[[str], str],
 ) -> None:
     a, b, c = (tmp_path / f"{n}.tmx" for n in "abc")
     args = ("-f", "tmx", "--layer", "Alice", "--keep-one-sided")
     _export(capsys, annotated, *args, "-o", a)
-    copy = _fresh(tmp_path, capsys, "copy")
+    copy = _fresh(new_store, capsys, "copy")
     out = _import(capsys, copy, a, "--layer", "Alice")
     assert "imported 11 beads into the Alice layer of pair 1 'austin-gallant-call'" in out
     _export(capsys, copy, *args, "-o", b)
     # TMX joins an n:m bead's sentences into one segment: the two 2:1 units come back 1:1,
     # with the same text; everything else is the same bytes.
     assert a.read_text("utf-8").replace('<tu segtype="block">', "<tu>") == b.read_text("utf-8")
-    third = _fresh(tmp_path, capsys, "third")
+    third = _fresh(new_store, capsys, "third")
     _import(capsys, third, b, "--layer", "Alice")
     _export(capsys, third, *args, "-o", c)
     assert c.read_bytes() == b.read_bytes()
@@ -193,7 +202,7 @@ def test_translate_toolkit_reads_our_tmx(
 
 
 def test_a_tmx_written_by_translate_toolkit_imports(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
 ) -> None:
     from translate.storage.tmx import tmxfile
 
@@ -202,7 +211,7 @@ def test_a_tmx_written_by_translate_toolkit_imports(
         tm.addsourceunit(source).target = target
     path = tmp_path / "tm.tmx"
     tm.savefile(str(path))
-    db = _fresh(tmp_path, capsys, "tm")
+    db = _fresh(new_store, capsys, "tm")
     out = _import(capsys, db, path)
     assert "imported 2 beads into the automatic layer of pair 1 'tm'" in out
     folder = tmp_path / "beads"
@@ -215,17 +224,18 @@ def test_a_jsonl_file_of_other_languages_or_with_a_bad_line_stores_nothing(
     annotated: str,  # noqa: F811
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
+    new_store: Callable[[str], str],
 ) -> None:
     first = tmp_path / "first.jsonl"
     _export(capsys, annotated, "--layer", "Alice", "-o", first)
-    french = str(tmp_path / "fr.sqlite3")
+    french = new_store("fr")
     assert run(capsys, "--db", french, "init", "fr", "-s", "en", "-t", "fr")[0] == 0
     code, _, err = run(capsys, "--db", french, "import", str(first))
     assert code == 2 and "first.jsonl: line 1: languages en→ar are not the project's en→fr" in err
     broken = tmp_path / "broken.jsonl"
     good = first.read_text("utf-8")
     broken.write_text(good + good.replace('"label": "PER"', '"label": 7', 1), "utf-8")
-    copy = _fresh(tmp_path, capsys, "copy")
+    copy = _fresh(new_store, capsys, "copy")
     code, _, err = run(capsys, "--db", copy, "import", str(broken))
     assert code == 2 and "broken.jsonl: line 2: mentions[0].label: expected str" in err
     store = Store.open(copy)

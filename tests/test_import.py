@@ -19,6 +19,8 @@ from annotator.store import Store
 from annotator.text.textfile import has_presentation_forms
 from tests.conftest import SEED_AR, SEED_EN
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
+
 
 def _import(store: Store, project_id: int, files: list[PairFiles], **opts: object):
     with store.write() as session:

@@ -20,6 +20,8 @@ from tests.test_cli import run
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
+
 NTREX = shared_dir() / "benchmarks" / "alignment" / "ntrex-en-ar" / "split_drop"
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from annotator.alignment.pair_alignment import linked_names
 from annotator.commands import Editor
 from annotator.commands.entities import TagCounterpart, TagMention
@@ -9,6 +11,8 @@ from annotator.layers import ensure_annotator_layer, new_layer
 from annotator.model import DocumentPair, Layer, LayerKind, LayerStatus, Role
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
+
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
 
 def _layer_of(store: Store, pair_id: int, name: str) -> int:
@@ -38,9 +42,7 @@ def _names(store: Store, layer_id: int) -> list[tuple[str, str]]:
         return sorted(linked_names(session, layer))
 
 
-def test_an_annotator_never_sees_another_annotators_links(
-    store: Store, seed_pair_id: int
-) -> None:
+def test_an_annotator_never_sees_another_annotators_links(store: Store, seed_pair_id: int) -> None:
     alice = _layer_of(store, seed_pair_id, "Alice")
     bob = _layer_of(store, seed_pair_id, "Bob")
     _link(store, alice, "Alice", "Lloyd Austin", "لويد أوستن")

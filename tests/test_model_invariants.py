@@ -32,6 +32,8 @@ from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from annotator.store.invariants import check_layer_alignment
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
+
 
 def _mention(session, layer: Layer, side: Side, word: str, label: str = "PER") -> Mention:
     text = layer.pair.document(side).text

@@ -19,6 +19,8 @@ from annotator.store import Store
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
+
 
 @pytest.fixture
 def team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:

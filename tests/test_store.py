@@ -12,7 +12,10 @@ from annotator.model import Annotator, Layer, LayerStatus, Project
 from annotator.store import Store
 from annotator.store.engine import default_store_path, resolve_location
 
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
+
+@pytest.mark.sqlite_only
 def test_every_sqlite_connection_is_configured(store: Store) -> None:
     with store.engine.connect() as conn:
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
@@ -42,6 +45,7 @@ def test_failed_write_leaves_nothing(store: Store) -> None:
         assert session.scalars(select(Annotator)).all() == []
 
 
+@pytest.mark.sqlite_only
 def test_writer_takes_the_lock_at_begin(store: Store, db_path: Path) -> None:
     """A second writer waits for the first instead of failing later with 'database is locked'."""
     order: list[str] = []

@@ -22,6 +22,7 @@ from annotator.errors import ConflictError, InputError
 from annotator.model import Annotator, Layer, LayerKind, LayerStatus, Side, utc_now
 from annotator.review.roles import check_edit, check_status_change, started_editing
 from annotator.store import Store
+from annotator.store.serialize import serialize
 
 
 @dataclass(frozen=True)
@@ -278,7 +279,10 @@ class Editor:
         self._started.clear()
 
     def _locked_layer(self, session: Session) -> Layer:
-        layer = session.get(Layer, self.layer_id)
+        # One writer per layer at a time on PostgreSQL (SQLite's BEGIN IMMEDIATE already is):
+        # the second waits here, then finds the version moved and gets a conflict.
+        serialize(session, "layer", self.layer_id)
+        layer = session.get(Layer, self.layer_id, populate_existing=True)
         if layer is None:
             raise ConflictError(f"layer {self.layer_id} was deleted by someone else")
         if layer.version != self._version:

@@ -11,6 +11,7 @@ from sqlalchemy.exc import DatabaseError
 
 from annotator.errors import StoreError
 from annotator.store.engine import is_sqlite
+from annotator.store.serialize import serialize
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -115,6 +116,7 @@ def upgrade_store(engine: Engine, *, target: str = "head") -> MigrationResult:
             # one after the other, and the second finds the schema the first made.
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
+                serialize(conn, "migrate")  # PostgreSQL: first opens at once, one at a time
                 if _check_revision(conn, where) != target:
                     config.attributes["connection"] = conn
                     command.upgrade(config, target)
