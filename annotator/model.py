@@ -373,6 +373,21 @@ class Decision(Base):
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
+class Assignment(Base):
+    """A pair a reviewer gave an annotator to work on: listed first, as "my pairs", for them."""
+
+    __tablename__ = "assignments"
+    __table_args__ = (UniqueConstraint("pair_id", "annotator_id", name="uq_assignments_pair"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pair_id: Mapped[int] = mapped_column(ForeignKey("pairs.id", ondelete="CASCADE"), index=True)
+    annotator_id: Mapped[int] = mapped_column(
+        ForeignKey("annotators.id", ondelete="CASCADE"), index=True
+    )
+    assigned_by: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
 class AuditEvent(Base):
     """One recorded change: who, when and what; kept when its subject is deleted."""
 

@@ -335,3 +335,37 @@ def test_two_first_opens_of_a_new_store_both_succeed(tmp_path: Path) -> None:
             names = sorted(row[0] for row in conn.execute("SELECT name FROM projects"))
         conn.close()
         assert names == ["one", "two"]
+
+
+def test_an_import_reads_and_aligns_without_the_write_lock(tmp_path: Path) -> None:
+    from annotator.importing import import_into_store
+    from annotator.pairing import PairFiles
+    from annotator.projects import create_project
+
+    db = tmp_path / "store.sqlite3"
+    store = Store.open(db)
+    with store.write() as session:
+        project_id = create_project(session, "news", "en", "ar", "tester").id
+    files = []
+    for k in range(3):
+        (tmp_path / f"p{k}.en.txt").write_text(EN, "utf-8")
+        (tmp_path / f"p{k}.ar.txt").write_text(AR + f"{k}\n", "utf-8")
+        files.append(PairFiles(f"p{k}", tmp_path / f"p{k}.en.txt", tmp_path / f"p{k}.ar.txt"))
+    writes: list[str] = []
+
+    def meanwhile(step: str, name: str) -> None:
+        if step in ("read", "aligned"):  # another program writes while the import works
+            other = sqlite3.connect(db, isolation_level=None, timeout=0)
+            try:
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                writes.append(f"{step} {name}: written")
+            except sqlite3.OperationalError as exc:
+                writes.append(f"{step} {name}: {exc}")
+            finally:
+                other.close()
+
+    report = import_into_store(store, project_id, files, "tester", progress=meanwhile)
+    store.close()
+    assert len(report.imported) == 3
+    assert writes == [f"{step} p{k}: written" for step in ("read", "aligned") for k in range(3)]

@@ -47,6 +47,7 @@ from ui.pair_view import PairView
 from ui.review.controller import ReviewController
 from ui.settings import Settings
 from ui.store_wait import PendingWrites
+from ui.store_watch import StoreWatch
 
 MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels give way
 
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self._view_and_go_actions(actions)
         self.resize(1500, 900)
         self.reload_navigator()
+        self.watch = StoreWatch(self)  # others' changes reach the navigator within seconds
 
     # --- construction
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from annotator.alignment.health import NOTE_PREFIX
+from annotator.assignments import my_pairs
 from annotator.errors import AnnotatorError
 from annotator.layers import layer_progress
 from annotator.model import Document, DocumentPair, Layer, Project
@@ -59,6 +60,17 @@ class Navigator(QObject):
         """List projects, their pairs, and each pair's layers with status and progress."""
         self.tree.clear()
         with self.window.store.read() as session:
+            mine = my_pairs(session, self.window.annotator_name)
+            if mine:  # what a reviewer gave me to do, with my status, before everything else
+                top = QTreeWidgetItem(["My pairs", count(len(mine), "pair")])
+                self.tree.addTopLevelItem(top)
+                for assigned in mine:
+                    item = QTreeWidgetItem(
+                        [f"{assigned.name} ({assigned.project})", assigned.status]
+                    )
+                    item.setData(0, PAIR_ROLE, assigned.pair_id)
+                    top.addChild(item)
+                top.setExpanded(True)
             doubts = self._doubts(session)
             for project in session.scalars(select(Project).order_by(Project.id)):
                 top = QTreeWidgetItem(

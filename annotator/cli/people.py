@@ -134,3 +134,21 @@ def settings(
             record(session, actor(), "set_blind", project_id=project.id, blind=blind)
         mode = "blind" if project.blind else "open"
         out.print(f"project {project.name!r}: {mode} annotation")
+
+
+@app.command()
+def assign(
+    pair_ids: Annotated[list[int], typer.Argument(help="Pair ids (see `annotator list PROJECT`).")],
+    to: Annotated[str, typer.Option("--to", help="The annotator who gets the pairs.")],
+    remove: Annotated[bool, typer.Option("--remove", help="Take the pairs back instead.")] = False,
+) -> None:
+    """Assign pairs to an annotator (reviewers only); they see them first as "my pairs"."""
+    from annotator.assignments import assign as assign_pairs
+
+    store = open_store()
+    with store.write() as session:
+        changed = assign_pairs(session, pair_ids, to, actor(), remove=remove)
+    verb = "took back from" if remove else "assigned to"
+    unchanged = len(dict.fromkeys(pair_ids)) - len(changed)
+    note = f" ({unchanged} already {'not ' if remove else ''}so)" if unchanged else ""
+    out.print(f"{verb} {to}: {len(changed)} pair{'s' * (len(changed) != 1)}{note}")

@@ -78,6 +78,27 @@ def _layer_rows(session: Session, pair: DocumentPair) -> list[dict[str, Any]]:
     return rows
 
 
+def _list_mine(as_json: bool) -> None:
+    """Print the pairs assigned to the one running the command, with their layer's status."""
+    from rich.table import Table
+
+    from annotator.assignments import my_pairs
+
+    store = open_store()
+    with store.read() as session:
+        pairs = my_pairs(session, actor())
+    if as_json:
+        echo(json.dumps([vars(p) for p in pairs], ensure_ascii=False, indent=2))
+        return
+    if not pairs:
+        out.print(f"no pairs are assigned to {actor()}")
+        return
+    table = Table("pair", "name", "project", "my status", title=f"pairs assigned to {actor()}")
+    for p in pairs:
+        table.add_row(str(p.pair_id), p.name, p.project, p.status)
+    out.print(table)
+
+
 @app.command("list")
 def list_(
     project_ref: Annotated[
@@ -85,8 +106,14 @@ def list_(
     ] = None,
     pair_id: Annotated[int | None, typer.Option("--pair", help="List this pair's layers.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    mine: Annotated[
+        bool, typer.Option("--mine", help="Only the pairs assigned to me, with my status.")
+    ] = False,
 ) -> None:
     """List projects; with a project, its pairs and layers with status and progress."""
+    if mine:
+        _list_mine(as_json)
+        return
     from rich.table import Table
     from sqlalchemy import select
 

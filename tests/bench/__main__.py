@@ -18,6 +18,7 @@ BENCHMARKS = [
     "bench_ui",
     "bench_review",
     "bench_robustness",
+    "bench_team",
 ]
 
 
