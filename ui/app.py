@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.demo import ensure_demo_project
 from annotator.errors import AnnotatorError
 from annotator.store import Store
+from annotator.store.team import team_login
 from ui.fonts import FontError, register_bundled_fonts
 from ui.identity import NO_NAME, choose_identity
 from ui.main_window import MainWindow
@@ -31,12 +32,18 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
     except FontError as exc:
         QMessageBox.warning(None, "annotator", f"{exc}; Arabic may show as boxes")
     settings = Settings()
-    name = choose_identity(user, settings)
+    try:
+        store = Store.open(db, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
+        with store.engine.connect() as conn:
+            login = team_login(conn)  # on a team server you are your login, asked by no one
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "annotator", str(exc))
+        return exc.exit_code
+    name = login or choose_identity(user, settings)
     if not name:
         QMessageBox.information(None, "annotator: no name given", NO_NAME)
         return 0
     try:
-        store = Store.open(db, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
         demo_pair = ensure_demo_project(store, name)
     except AnnotatorError as exc:
         QMessageBox.critical(None, "annotator", str(exc))

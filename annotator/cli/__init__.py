@@ -17,6 +17,7 @@ from annotator.cli import people
 from annotator.cli import adjudicate
 from annotator.cli import admin
 from annotator.cli import gui
+from annotator.cli import team
 from annotator.cli.app import app, main
 
 __all__ = [
@@ -31,4 +32,5 @@ __all__ = [
     "people",
     "projects",
     "review",
+    "team",
 ]

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from annotator import __version__
 from annotator.environment import DB_ENV_VAR
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, InputError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -37,7 +37,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-state: dict[str, Any] = {"db": None, "debug": False, "user": None}
+state: dict[str, Any] = {"db": None, "debug": False, "user": None, "login": None}
 # C0 and C1 control characters but tab and line feed: printed raw, a file name or a text holding
 # ESC could clear the screen or retitle the terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -106,14 +106,26 @@ def _main(
     ] = False,
 ) -> None:
     """Annotate bilingual document pairs: sentence alignment, entities and their links."""
-    state.update(db=db, debug=debug, user=user)
+    state.update(db=db, debug=debug, user=user, login=None)
 
 
 def open_store() -> Store:
-    """Open the store the global options name."""
+    """Open the store the global options name; on a team server, you are your login."""
     from annotator.store import Store
+    from annotator.store.team import team_login
 
-    return Store.open(state["db"])
+    store = Store.open(state["db"])
+    with store.engine.connect() as conn:
+        login = team_login(conn)
+    if login is not None:
+        claimed = state["user"]
+        if claimed and str(claimed).lower() != login.lower():
+            store.close()
+            raise InputError(
+                f"on this team server you are your login {login!r}; --as {claimed} is refused"
+            )
+        state["login"] = login
+    return store
 
 
 def progress_bar(template: str = "{task.description}", *, disable: bool = False) -> Progress:
@@ -135,6 +147,8 @@ def actor() -> str:
     """Return who makes this run's changes: --as NAME, else the OS user (command line)."""
     from annotator.audit import command_line_actor
 
+    if state.get("login"):
+        return str(state["login"])
     return str(state["user"]) if state["user"] else command_line_actor()
 
 
