@@ -369,3 +369,23 @@ def test_an_import_reads_and_aligns_without_the_write_lock(tmp_path: Path) -> No
     store.close()
     assert len(report.imported) == 3
     assert writes == [f"{step} p{k}: written" for step in ("read", "aligned") for k in range(3)]
+
+
+def test_a_backup_of_a_store_in_use_is_complete_and_never_overwrites(
+    project: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert (
+        run(capsys, "--db", project, "import", tmp_path / "ok.en.txt", tmp_path / "ok.ar.txt")[0]
+        == 0
+    )
+    writer = sqlite3.connect(project, isolation_level=None)  # someone is writing meanwhile
+    writer.execute("BEGIN IMMEDIATE")
+    copy = tmp_path / "copy.sqlite3"
+    code, out, err = run(capsys, "--db", project, "backup", copy)
+    writer.execute("ROLLBACK")
+    writer.close()
+    assert code == 0, err
+    assert out.startswith(f"backed up {project} to {copy}")
+    assert _counts(copy) == _counts(project)
+    code, _, err = run(capsys, "--db", project, "backup", copy)
+    assert code == 2 and err.strip() == f"error: {copy}: already exists; choose a new file"

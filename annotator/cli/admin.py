@@ -1,8 +1,9 @@
-"""`annotator remove` and `annotator rename`: undo a wrong import, fix a name."""
+"""`annotator remove`, `rename` and `backup`: undo a wrong import, fix a name, keep a copy."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -105,3 +106,17 @@ def rename_project_command(
         old = project.name
         rename_project(session, project, new_name, actor())
     out.print(f"renamed project {old!r} → {new_name.strip()!r}", markup=False)
+
+
+@app.command("backup")
+def backup_command(
+    destination: Annotated[Path, typer.Argument(help="The new file to write the copy to.")],
+) -> None:
+    """Copy the SQLite store to a new file, safely while the window or others are writing."""
+    from annotator.store.backup import backup_sqlite
+
+    store = open_store()
+    url = store.url
+    store.close()
+    size = backup_sqlite(url, destination)
+    out.print(f"backed up {store.describe()} to {destination} ({size / 1e6:.1f} MB)")
