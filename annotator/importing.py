@@ -27,7 +27,7 @@ from annotator.alignment.gale_church import align_lengths, text_length
 from annotator.alignment.health import NOTE_PREFIX, suspicion
 from annotator.alignment.pair_alignment import align_layer_sentences, shared_linked_names
 from annotator.audit import record
-from annotator.errors import InputError
+from annotator.errors import AnnotatorError, InputError
 from annotator.layer_writes import replace_aligned, replace_alignment
 from annotator.layers import new_layer
 from annotator.model import (
@@ -150,6 +150,9 @@ class AlignedPair:
     beads: list[AlignedBead] | None
     warnings: tuple[str, ...] = ()
 
+
+# Pairs written per transaction by import_into_store: about a second of the write lock.
+WRITE_BATCH: Final = 100
 
 # Characters of a pair's two texts up to which an import aligns with sentence embeddings; the
 # embedder runs at about 40,000 characters a second here and its memory grows with the text
@@ -414,10 +417,15 @@ def import_into_store(
     options: ImportOptions = ImportOptions(),
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import as import_pairs does, taking the write lock only to write, in one transaction.
+    """Import as import_pairs does, taking the write lock only to write.
 
     Reading, segmenting and aligning use short read transactions that block no writer; new
-    embedding vectors are kept in memory and written with the pairs.
+    embedding vectors are kept in memory and written with the pairs. Every file is read and
+    checked before the first write, so bad input stores nothing. Up to WRITE_BATCH pairs are
+    written in one transaction; a larger import commits a batch at a time, so no writer waits
+    long. Should a batch fail (a full disk), the batches before it stay stored and the error
+    says how many pairs they hold: importing the same files again skips those and stores the
+    rest.
     """
     with store.read() as session:
         project = session.get(Project, project_id)
@@ -429,10 +437,26 @@ def import_into_store(
     prepared = _read_all(files, *languages, options, progress)
     cache = BufferedEmbeddingCache(store)
     aligned = _align_all(prepared, stored, known, cache, progress)
-    with store.write() as session:
-        project = session.get(Project, project_id)
-        if project is None:
-            raise InputError(f"project {project_id} was removed during the import")
-        report = _store_all(session, project, aligned, actor, progress)
-        cache.flush(session)
+    report = ImportReport()
+    for first in range(0, len(aligned), WRITE_BATCH):
+        try:
+            with store.write() as session:
+                project = session.get(Project, project_id)
+                if project is None:
+                    raise InputError(f"project {project_id} was removed during the import")
+                batch = _store_all(
+                    session, project, aligned[first : first + WRITE_BATCH], actor, progress
+                )
+                if first + WRITE_BATCH >= len(aligned):
+                    cache.flush(session)
+        except AnnotatorError as exc:
+            if report.imported:  # earlier batches are in: say so, and how to finish
+                raise type(exc)(
+                    f"{exc} ({len(report.imported)} pairs were stored before this; import "
+                    "the same files again to store the rest: stored pairs are skipped)"
+                ) from exc
+            raise
+        report.imported += batch.imported
+        report.duplicates += batch.duplicates
+        report.warnings += batch.warnings
     return report

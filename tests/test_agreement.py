@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from pathlib import Path
+from collections.abc import Callable
 
 import krippendorff
 import numpy as np
@@ -22,6 +22,8 @@ from annotator.review.entity_agreement import (
 )
 from tests.test_cli import SEED_AR, SEED_EN, run
 from tests.test_formats_import import mac_store  # noqa: F401 (fixture)
+
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
 # The MAC dev README: compared, reference, strict P, R, F1, lax F1, Jaccard, reference beads
 MAC_REFERENCE = [
@@ -164,7 +166,7 @@ def test_counting_tokens_agrees_with_cutting_them() -> None:
 
 
 def test_documents_store_the_token_count_agreement_uses(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    new_store: Callable[[str], str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     from sqlalchemy import select
 
@@ -173,7 +175,7 @@ def test_documents_store_the_token_count_agreement_uses(
     from annotator.store import Store
     from annotator.text.tokens import count_tokens
 
-    db = str(tmp_path / "t.sqlite3")
+    db = new_store("t")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     assert run(capsys, "--db", db, "import", SEED_EN, SEED_AR)[0] == 0
     store = Store.open(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,10 @@ from annotator.layers import alignment, sentence_spans
 from annotator.model import AuditEvent, DocumentPair, Layer, Side
 from annotator.store import Store
 from tests.bench.common import shared_dir
+from tests.pg_server import PostgresServer
 from tests.test_cli import run
+
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
 MAC = shared_dir() / "benchmarks" / "review" / "mac-dev"
 LAYERS = {"intertext_01": "anno1", "intertext_02": "anno2", "intertext": "gold"}
@@ -35,10 +39,14 @@ def _ids(path: Path) -> list[str]:
     return re.findall(r'<s id="([^"]+)"', path.read_text("utf-8"))
 
 
-@pytest.fixture(scope="module")
-def mac_store(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """All three MAC dev folders imported through the CLI into one zh→en project."""
-    db = str(tmp_path_factory.mktemp("mac") / "mac.sqlite3")
+@pytest.fixture(scope="module", params=["sqlite", "postgres"])
+def mac_store(tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest) -> str:
+    """All three MAC dev folders imported through the CLI into one zh→en project (each engine)."""
+    if request.param == "postgres":
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        db = server.database()
+    else:
+        db = str(tmp_path_factory.mktemp("mac") / "mac.sqlite3")
     from annotator.cli import main
 
     assert main(["--db", db, "init", "mac", "-s", "zh", "-t", "en"]) == 0
@@ -135,8 +143,10 @@ def _texts(folder: Path) -> None:
 
 
 @pytest.fixture
-def news(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    db = str(tmp_path / "news.sqlite3")
+def news(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
+) -> str:
+    db = new_store("news")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     return db
 
@@ -151,7 +161,7 @@ def _beads(db: str, owner: str = "automatic") -> list[AlignedBead]:
 
 
 def test_intertext_puts_todoc_first_and_opus_puts_fromdoc_first(
-    news: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    news: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
 ) -> None:
     _texts(tmp_path)
     (tmp_path / "it.xml").write_text(
@@ -170,7 +180,7 @@ def test_intertext_puts_todoc_first_and_opus_puts_fromdoc_first(
         '<link xtargets="1:1 1:2;1:1"/><link xtargets="2:1;"/></linkGrp></cesAlign>',
         "utf-8",
     )
-    other = str(tmp_path / "other.sqlite3")
+    other = new_store("other")
     assert run(capsys, "--db", other, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     code, _out, err = run(capsys, "--db", other, "import", opus / "o.xml")
     assert code == 0, err

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -389,3 +390,41 @@ def test_a_backup_of_a_store_in_use_is_complete_and_never_overwrites(
     assert _counts(copy) == _counts(project)
     code, _, err = run(capsys, "--db", project, "backup", copy)
     assert code == 2 and err.strip() == f"error: {copy}: already exists; choose a new file"
+
+
+def test_a_large_import_commits_in_batches_and_a_failed_batch_says_what_is_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotator import importing
+    from annotator.importing import import_into_store
+    from annotator.pairing import PairFiles
+    from annotator.projects import create_project
+
+    store = Store.open(tmp_path / "store.sqlite3")
+    with store.write() as session:
+        project_id = create_project(session, "news", "en", "ar", "tester").id
+    files = []
+    for k in range(5):
+        (tmp_path / f"p{k}.en.txt").write_text(EN + f"{k}\n", "utf-8")
+        (tmp_path / f"p{k}.ar.txt").write_text(AR + f"{k}\n", "utf-8")
+        files.append(PairFiles(f"p{k}", tmp_path / f"p{k}.en.txt", tmp_path / f"p{k}.ar.txt"))
+    monkeypatch.setattr(importing, "WRITE_BATCH", 2)
+    real = importing.store_pair
+
+    def disk_fills_up(session: object, project: object, aligned: Any, *args: Any, **kw: Any) -> Any:
+        if aligned.prepared.name == "p3":  # the second batch: p2 and p3
+            raise StoreFullError("store.sqlite3: the disk is full; nothing was written")
+        return real(session, project, aligned, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(importing, "store_pair", disk_fills_up)
+    with pytest.raises(StoreFullError) as info:
+        import_into_store(store, project_id, files, "tester")
+    assert str(info.value) == (
+        "store.sqlite3: the disk is full; nothing was written (2 pairs were stored before this; "
+        "import the same files again to store the rest: stored pairs are skipped)"
+    )
+    monkeypatch.setattr(importing, "store_pair", real)
+    report = import_into_store(store, project_id, files, "tester")
+    store.close()
+    assert [name for _, name in report.imported] == ["p2", "p3", "p4"]
+    assert [d[0] for d in report.duplicates] == ["p0", "p1"]
