@@ -3,7 +3,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -59,7 +58,8 @@ from annotator.projects import create_project, get_or_create_annotator
 from annotator.store import Store
 from annotator.store.invariants import check_layer_alignment
 from annotator.text.segmentation import line_sentences
-from tests.conftest import copy_store, seed_store_template
+
+pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and PostgreSQL
 
 Dump = dict[str, dict[int, tuple[Any, ...]]]
 Sentence = tuple[int, int]
@@ -156,27 +156,20 @@ def span(texts: dict[str, str], side: str, word: str) -> tuple[int, int]:
     return start, start + len(word)
 
 
-@pytest.fixture(scope="module")
-def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
-    """A store with the seed pair and Alice's laid-out layer, built once and copied per test."""
-    path = tmp_path_factory.mktemp("template") / "store.sqlite3"
-    pair_id = seed_store_template(path)
-    store = Store.open(path)
+@pytest.fixture
+def db_url(seeded: tuple[str, int]) -> str:
+    """A copy of the seeded store (on the engine under test) with Alice's layer laid out."""
+    store = Store.open(seeded[0])
     try:
-        alice_layer(store, pair_id)
+        alice_layer(store, seeded[1])
     finally:
         store.close()
-    return path, pair_id
+    return seeded[0]
 
 
 @pytest.fixture
-def db_path(tmp_path: Path, seeded_template: tuple[Path, int]) -> Path:
-    return copy_store(seeded_template[0], tmp_path / "store.sqlite3")
-
-
-@pytest.fixture
-def seed_pair_id(store: Store, seeded_template: tuple[Path, int]) -> int:
-    return seeded_template[1]
+def seed_pair_id(store: Store, seeded: tuple[str, int]) -> int:
+    return seeded[1]
 
 
 @dataclass

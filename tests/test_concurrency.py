@@ -11,16 +11,19 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from annotator.layers import ensure_annotator_layer
-from annotator.model import DocumentPair, Mention
+from annotator.model import Annotator, DocumentPair, Mention
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from annotator.store.invariants import check_layer_alignment
 from tests.conftest import REPO
+from tests.test_cli import run
 
 pytestmark = pytest.mark.both_engines
 
@@ -95,3 +98,63 @@ def test_two_writers_on_one_layer_get_conflicts_and_lose_nothing(
     assert stored == saved  # every acknowledged tag is there, and nothing else
     with store.read() as session:
         check_layer_alignment(session, layer_id)  # the rows still partition both texts
+
+
+def test_two_imports_of_one_folder_at_once_store_each_pair_once(
+    new_store: Callable[[str], str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = new_store("imports")
+    assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for k in range(6):
+        (corpus / f"p{k}.en.txt").write_text(f"Item {k} was discussed. The talks resumed.\n")
+        (corpus / f"p{k}.ar.txt").write_text(f"نوقش البند {k}. استؤنفت المحادثات.\n")
+    imports = [
+        subprocess.Popen(
+            [sys.executable, "-m", "annotator", "--db", db, "import", str(corpus)],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outcomes = [(p.wait(timeout=300), p.communicate()) for p in imports]
+    assert [code for code, _ in outcomes] == [0, 0], outcomes
+    store = Store.open(db)
+    with store.read() as session:
+        names = sorted(session.scalars(select(DocumentPair.name)))
+    store.close()
+    assert names == [f"p{k}" for k in range(6)]  # each once: the second import skipped them
+
+
+FIRST_OPEN = r"""
+import sys
+from annotator.projects import get_or_create_annotator
+from annotator.store import Store
+store = Store.open(sys.argv[1])
+with store.write() as session:  # what the window does on its first open under a name
+    get_or_create_annotator(session, sys.argv[2])
+store.close()
+"""
+
+
+def test_two_first_opens_under_one_new_name_make_one_annotator(store: Store, db_url: str) -> None:
+    for trial in range(4):
+        name = f"Newcomer {trial}"
+        opens = [
+            subprocess.Popen(
+                [sys.executable, "-c", FIRST_OPEN, db_url, name],
+                cwd=REPO,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(2)
+        ]
+        outcomes = [(p.wait(timeout=120), p.communicate()[1]) for p in opens]
+        assert [code for code, _ in outcomes] == [0, 0], outcomes
+        with store.read() as session:
+            found = session.scalars(select(Annotator.name).where(Annotator.name == name)).all()
+        assert found == [name]

@@ -379,6 +379,7 @@ class MainWindow(QMainWindow):
         if not self.pending.may_close():
             event.ignore()
             return
+        self.watch.close()
         self.alignment.stop()
         if self.import_worker is not None:  # cancel: the transaction rolls back
             self.import_worker.cancelled = True

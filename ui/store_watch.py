@@ -1,13 +1,15 @@
 """Others' changes appear: the navigator reloads when someone else changed the store.
 
-Every change is one audit event, so the newest event id is a change counter for any engine:
-a cheap indexed query every two seconds. When events by another person arrived (an assignment,
-a layer marked done, a gold adjudicated, pairs imported), the navigator is reloaded.
+Every change is an audit event. On PostgreSQL each event is also a notification on the channel
+annotator_changes (migration 0009), which the window LISTENs to; on SQLite the newest event id
+is the change counter, a cheap indexed query. Either is looked at every two seconds, and when
+another person's changes arrived (an assignment, a layer marked done, a gold adjudicated, pairs
+imported) the navigator is reloaded.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from sqlalchemy import func, select
@@ -20,14 +22,21 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 POLL_MS = 2000
+CHANNEL = "annotator_changes"
 
 
 class StoreWatch(QObject):
-    """Poll the audit trail; reload the navigator after another person's changes."""
+    """Reload the navigator after another person's changes: notifications or a counter."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self.window = window
+        self.listener: Any = None  # the pooled connection that LISTENs (PostgreSQL)
+        if window.store.engine.dialect.name == "postgresql":
+            self.listener = window.store.engine.raw_connection()
+            driver = self.listener.driver_connection
+            driver.autocommit = True
+            driver.execute(f"LISTEN {CHANNEL}")
         self.last = self._newest()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
@@ -38,21 +47,39 @@ class StoreWatch(QObject):
         with self.window.store.read() as session:
             return session.scalar(select(func.max(AuditEvent.id))) or 0
 
+    def _actors(self) -> list[str]:
+        """Return who made the changes since the last look."""
+        if self.listener is not None:
+            import psycopg
+
+            try:
+                return [n.payload for n in self.listener.driver_connection.notifies(timeout=0)]
+            except psycopg.Error:
+                return []  # the server went away for a moment: the next look tries again
+        with self.window.store.read() as session:
+            rows = session.execute(
+                select(AuditEvent.id, AuditEvent.actor)
+                .where(AuditEvent.id > self.last)
+                .order_by(AuditEvent.id)
+                .limit(1000)
+            ).all()
+        if rows:
+            self.last = rows[-1][0]
+        return [actor for _, actor in rows]
+
     def poll(self) -> None:
-        """Look for new events; reload the navigator if another person made some."""
+        """Reload the navigator if another person changed the store since the last look."""
         me = identity_name(self.window.annotator_name).lower()
         try:
-            with self.window.store.read() as session:
-                rows = session.execute(
-                    select(AuditEvent.id, AuditEvent.actor)
-                    .where(AuditEvent.id > self.last)
-                    .order_by(AuditEvent.id)
-                    .limit(1000)
-                ).all()
+            actors = self._actors()
         except AnnotatorError:
-            return  # the store is busy or gone for a moment: next time
-        if not rows:
-            return
-        self.last = rows[-1][0]
-        if any(identity_name(actor).lower() != me for _, actor in rows):
+            return  # the store is busy for a moment: next time
+        if any(identity_name(actor).lower() != me for actor in actors):
             self.window.reload_navigator()
+
+    def close(self) -> None:
+        """Stop looking and give the listening connection back."""
+        self.timer.stop()
+        if self.listener is not None:
+            self.listener.close()
+            self.listener = None
