@@ -8,6 +8,7 @@ window stays usable while a long import reads and aligns.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,8 +152,10 @@ class AlignedPair:
     warnings: tuple[str, ...] = ()
 
 
-# Pairs written per transaction by import_into_store: about a second of the write lock.
+# Pairs written per transaction by import_into_store: about half a second of the write lock,
+# then a pause in which other writers (the window) take their turn.
 WRITE_BATCH: Final = 100
+BATCH_PAUSE: Final = 0.1
 
 # Characters of a pair's two texts up to which an import aligns with sentence embeddings; the
 # embedder runs at about 40,000 characters a second here and its memory grows with the text
@@ -459,4 +462,8 @@ def import_into_store(
         report.imported += batch.imported
         report.duplicates += batch.duplicates
         report.warnings += batch.warnings
+        if first + WRITE_BATCH < len(aligned):
+            # SQLite hands the lock to no one in particular: back to back, the batches would
+            # starve a waiting writer (measured: 76 s). A pause lets it in.
+            time.sleep(BATCH_PAUSE)
     return report

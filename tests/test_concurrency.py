@@ -8,7 +8,6 @@ else may be. Without the per-layer lock, PostgreSQL gave integrity errors here.
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -24,46 +23,9 @@ from annotator.store import Store
 from annotator.store.invariants import check_layer_alignment
 from tests.conftest import REPO
 from tests.test_cli import run
+from tests.two_writers import run_two_writers
 
 pytestmark = pytest.mark.both_engines
-
-WRITER = r"""
-import json, sys
-from sqlalchemy import select
-from annotator.commands import Editor
-from annotator.commands.alignment import MergeBeads
-from annotator.commands.entities import TagMention
-from annotator.errors import AnnotatorError, ConflictError
-from annotator.model import Bead, Layer
-from annotator.store import Store
-from annotator.store.invariants import check_layer_alignment
-store = Store.open(sys.argv[1])
-layer_id, first, step, count = map(int, sys.argv[2:6])
-editor = Editor(store, layer_id, "Alice")
-with store.read() as session:
-    text = session.get(Layer, layer_id).pair.source.text
-starts = [i for i in range(len(text) - 1) if text[i].isalpha() and (i == 0 or text[i - 1] == " ")]
-saved, conflicts, errors = [], 0, []
-for k in range(first, first + step * count, step):
-    try:
-        if k % 4 < 2:  # tag a word
-            start = starts[k % len(starts)]
-            editor.execute(TagMention("source", start, start + 1, "MISC"))
-            saved.append(start)
-        else:  # merge two rows and undo it: bead positions move twice
-            with store.read() as session:
-                beads = session.scalars(
-                    select(Bead.id).where(Bead.layer_id == layer_id).order_by(Bead.position)
-                ).all()
-            editor.execute(MergeBeads(beads[k % (len(beads) - 1)]))
-            editor.undo()
-    except ConflictError:
-        conflicts += 1
-        editor.reload()
-    except Exception as exc:
-        errors.append(f"{type(exc).__name__}: {exc}")
-print(json.dumps({"saved": saved, "conflicts": conflicts, "errors": errors}))
-"""
 
 
 def test_two_writers_on_one_layer_get_conflicts_and_lose_nothing(
@@ -74,21 +36,7 @@ def test_two_writers_on_one_layer_get_conflicts_and_lose_nothing(
         layer_id = ensure_annotator_layer(
             session, pair, get_or_create_annotator(session, "Alice")
         ).id
-    writers = [
-        subprocess.Popen(
-            [sys.executable, "-c", WRITER, db_url, str(layer_id), str(first), "2", "60"],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for first in (0, 1)
-    ]
-    results = []
-    for writer in writers:
-        out, err = writer.communicate(timeout=300)
-        assert writer.returncode == 0, err
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = run_two_writers(db_url, layer_id, 60)
     assert [r["errors"] for r in results] == [[], []]  # conflicts only: no integrity, no deadlock
     saved = sorted(start for r in results for start in r["saved"])
     with store.read() as session:

@@ -8,10 +8,7 @@ Single-edit latency is the median time of one tag (execute: one write transactio
 
 from __future__ import annotations
 
-import json
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from collections import Counter
@@ -26,10 +23,10 @@ from annotator.layers import ensure_annotator_layer
 from annotator.model import DocumentPair, Mention
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
-from tests.bench.common import REPO, Table, format_table
+from tests.bench.common import Table, format_table
 from tests.conftest import seed_store_template
 from tests.pg_server import PostgresServer, find_binaries
-from tests.test_concurrency import WRITER
+from tests.two_writers import run_two_writers
 
 OPERATIONS = 1500  # per writer
 
@@ -51,31 +48,7 @@ def _layer(location: str) -> tuple[int, int]:
 def _soak(location: str) -> list[str]:
     _, layer_id = _layer(location)
     started = time.perf_counter()
-    writers = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                WRITER,
-                location,
-                str(layer_id),
-                str(first),
-                "2",
-                str(OPERATIONS),
-            ],
-            cwd=REPO,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        for first in (0, 1)
-    ]
-    results = []
-    for writer in writers:
-        out, err = writer.communicate()
-        if writer.returncode != 0:
-            raise RuntimeError(err[-500:])
-        results.append(json.loads(out.strip().splitlines()[-1]))
+    results = run_two_writers(location, layer_id, OPERATIONS)
     seconds = time.perf_counter() - started
     saved = sorted(start for r in results for start in r["saved"])
     store = Store.open(location)
@@ -87,10 +60,12 @@ def _soak(location: str) -> list[str]:
     lost = len(set(saved) - set(stored))
     errors = Counter(e.split(":")[0] for r in results for e in r["errors"])
     conflicts = sum(r["conflicts"] for r in results)
+    refused = sum(r["refused"] for r in results)
     return [
         f"{2 * OPERATIONS}",
-        f"{2 * OPERATIONS - conflicts - sum(errors.values())}",
+        f"{2 * OPERATIONS - conflicts - refused - sum(errors.values())}",
         str(conflicts),
+        str(refused),
         str(lost),
         ", ".join(f"{k} {v}" for k, v in errors.items()) or "none",
         f"{seconds:.0f} s",
@@ -134,10 +109,10 @@ def run() -> Table:
             if server is not None:
                 server.stop()
     if binaries is None:
-        rows.append(["PostgreSQL", "—", "—", "—", "—", "no server binaries", "—", "—"])
+        rows.append(["PostgreSQL", "—", "—", "—", "—", "—", "no server binaries", "—", "—"])
     title = "Two writers on one layer (window command path), and one edit alone"
-    header = ["engine", "operations", "commits", "conflicts", "lost", "errors", "time",
-              "edit latency (median)"]  # fmt: skip
+    header = ["engine", "operations", "commits", "conflicts", "refused (tagged already)",
+              "lost", "errors", "time", "edit latency (median)"]  # fmt: skip
     return title, header, rows
 
 
