@@ -44,7 +44,8 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
         QMessageBox.information(None, "annotator: no name given", NO_NAME)
         return 0
     try:
-        demo_pair = ensure_demo_project(store, name)
+        # a team server holds the team's pairs; there only an admin imports
+        demo_pair = None if login else ensure_demo_project(store, name)
     except AnnotatorError as exc:
         QMessageBox.critical(None, "annotator", str(exc))
         return exc.exit_code
