@@ -155,7 +155,7 @@ class AlignedPair:
 # Pairs written per transaction by import_into_store: about half a second of the write lock,
 # then a pause in which other writers (the window) take their turn.
 WRITE_BATCH: Final = 100
-BATCH_PAUSE: Final = 0.1
+BATCH_PAUSE: Final = 0.25  # SQLite's busy handler retries every 100 ms: a shorter gap is missed
 
 # Characters of a pair's two texts up to which an import aligns with sentence embeddings; the
 # embedder runs at about 40,000 characters a second here and its memory grows with the text
@@ -463,7 +463,7 @@ def import_into_store(
         report.duplicates += batch.duplicates
         report.warnings += batch.warnings
         if first + WRITE_BATCH < len(aligned):
-            # SQLite hands the lock to no one in particular: back to back, the batches would
-            # starve a waiting writer (measured: 76 s). A pause lets it in.
+            # SQLite hands the lock to no one in particular: back to back, or with pauses
+            # shorter than its retry interval, the batches starved a waiting writer (76 s).
             time.sleep(BATCH_PAUSE)
     return report
