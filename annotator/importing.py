@@ -462,6 +462,7 @@ def import_into_store(
         report.imported += batch.imported
         report.duplicates += batch.duplicates
         report.warnings += batch.warnings
+        store.checkpoint()  # fold this batch's log into the store now, not in a later edit
         if first + WRITE_BATCH < len(aligned):
             # SQLite hands the lock to no one in particular: back to back, or with pauses
             # shorter than its retry interval, the batches starved a waiting writer (76 s).

@@ -78,7 +78,7 @@ def _longest_wait_while(db: Path, action: threading.Thread) -> float:
         started = time.perf_counter()
         con.execute("BEGIN IMMEDIATE")
         con.execute("INSERT INTO probe VALUES (?)", (started,))
-        con.execute("COMMIT")
+        con.execute("COMMIT")  # included: a commit may have to checkpoint the import's log
         longest = max(longest, time.perf_counter() - started)
         time.sleep(0.02)
     con.close()
