@@ -80,7 +80,7 @@ def _longest_wait_while(db: Path, action: threading.Thread) -> float:
         con.execute("INSERT INTO probe VALUES (?)", (started,))
         con.execute("COMMIT")  # included: a commit may have to checkpoint the import's log
         longest = max(longest, time.perf_counter() - started)
-        time.sleep(0.02)
+        time.sleep(0.02)  # the other program's pace: one write every 20 ms (a bench, no test)
     con.close()
     return longest
 
