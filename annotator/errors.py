@@ -15,6 +15,12 @@ class InputError(AnnotatorError):
     exit_code = 2
 
 
+class PermissionDeniedError(AnnotatorError):
+    """The role of the actor (or of their server login) forbids the change; nothing changed."""
+
+    exit_code = 2
+
+
 class StoreError(AnnotatorError):
     """The store cannot be opened or used as asked."""
 

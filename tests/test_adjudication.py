@@ -11,14 +11,13 @@ from sqlalchemy import select
 from annotator.commands import Editor, SetLayerStatus
 from annotator.commands.alignment import MergeBeads
 from annotator.commands.entities import LinkMentions, TagMention
-from annotator.errors import InputError
+from annotator.errors import InputError, PermissionDeniedError
 from annotator.layers import bead_rows, ensure_annotator_layer, new_layer
 from annotator.model import AuditEvent, DocumentPair, Layer, LayerKind
 from annotator.projects import create_project, get_or_create_annotator
 from annotator.review.adjudication import Decide, StartGold
 from annotator.review.gold import current_merge, open_places, read_gold
 from annotator.review.places import Version, merge
-from annotator.review.roles import PermissionDeniedError
 from annotator.store import Store
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run

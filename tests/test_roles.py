@@ -10,11 +10,10 @@ from sqlalchemy import select
 
 from annotator.commands import Editor, SetLayerStatus
 from annotator.commands.entities import TagMention
-from annotator.errors import InputError
+from annotator.errors import InputError, PermissionDeniedError
 from annotator.layers import copy_layer, ensure_annotator_layer, find_layer
 from annotator.model import DocumentPair, Layer, LayerKind
 from annotator.projects import get_or_create_annotator
-from annotator.review.roles import PermissionDeniedError
 from annotator.store import Store
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run

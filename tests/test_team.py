@@ -6,13 +6,16 @@ what the server refuses is refused whatever program an annotator uses.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from annotator.errors import PermissionDeniedError
 from annotator.layers import ensure_annotator_layer, find_layer, new_layer
 from annotator.model import DocumentPair, LayerKind, Mention
 from annotator.projects import get_or_create_annotator
@@ -104,7 +107,7 @@ def test_the_application_works_under_a_login(
         text = session.get(DocumentPair, 1).source.text  # type: ignore[union-attr]
     start = text.index("Gaza")
     Editor(store, layers["Sami"], "Sami").execute(TagMention("source", start, start + 4, "GPE"))
-    with pytest.raises(Exception, match="refused this change to your login"):
+    with pytest.raises(PermissionDeniedError, match="refused this change to your login"):
         Editor(store, layers["Rania"], "Sami").execute(
             TagMention("source", start, start + 4, "GPE")
         )
@@ -125,3 +128,21 @@ def test_on_a_team_server_you_are_your_login(
     assert code == 0 and out.strip() == "no pairs are assigned to Sami", err
     code, _, err = run(capsys, "--db", url, "assign", "1", "--to", "Sami")
     assert code == 2 and "only a reviewer may assign pairs; Sami is not one" in err
+
+
+def test_a_refusal_by_the_server_exits_like_one_by_the_application(
+    team: tuple[PostgresServer, str, dict[str, int]],
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Only an admin imports on a team server: an annotator gets code 2 and no change."""
+    server, database, _ = team
+    url = server.url(database, user="Sami")
+    (tmp_path / "a.en.txt").write_text("Gaza is a city.\n", encoding="utf-8")
+    (tmp_path / "a.ar.txt").write_text("غزة مدينة.\n", encoding="utf-8")
+    code, _, err = run(capsys, "--db", url, "import", str(tmp_path))
+    assert code == 2, err
+    assert err.strip().endswith("the server refused this change to your login"), err
+    assert len(err.strip().splitlines()) == 1
+    code, out, _ = run(capsys, "--db", url, "list", "--json")
+    assert code == 0 and len(json.loads(out)) == 1

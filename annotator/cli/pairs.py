@@ -188,9 +188,10 @@ def show(
     ] = None,
 ) -> None:
     """Print a pair's sentences side by side, one alignment bead per row."""
+    from annotator.errors import PermissionDeniedError
     from annotator.layers import alignment, sentence_spans
     from annotator.model import Side
-    from annotator.review.roles import PermissionDeniedError, visible_to
+    from annotator.review.roles import visible_to
     from annotator.text.terminal import Column, render_side_by_side
 
     store = open_store()

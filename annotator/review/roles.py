@@ -15,16 +15,10 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from annotator.errors import AnnotatorError, InputError
+from annotator.errors import InputError, PermissionDeniedError
 from annotator.model import Annotator, Bead, Layer, LayerKind, LayerStatus, Mention, Role
 
 CLI_SUFFIX = " (command line)"
-
-
-class PermissionDeniedError(AnnotatorError):
-    """The actor's role does not allow the change; nothing was changed."""
-
-    exit_code = 2
 
 
 def identity_name(actor: Annotator | str) -> str:

@@ -11,7 +11,13 @@ import sqlite3
 
 from sqlalchemy.exc import DBAPIError
 
-from annotator.errors import AnnotatorError, ConflictError, IntegrityError, StoreError
+from annotator.errors import (
+    AnnotatorError,
+    ConflictError,
+    IntegrityError,
+    PermissionDeniedError,
+    StoreError,
+)
 
 
 class StoreBusyError(StoreError):
@@ -81,7 +87,7 @@ _FAILURES: dict[str, tuple[type[AnnotatorError], str]] = {
         "the store is read-only (check the file's and its folder's permissions); "
         "nothing was written",
     ),
-    "denied": (StoreReadOnlyError, "the server refused this change to your login"),
+    "denied": (PermissionDeniedError, "the server refused this change to your login"),
     "constraint": (
         IntegrityError,
         "the database refused a change that breaks its rules (a duplicate or a reference to "
