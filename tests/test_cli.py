@@ -19,9 +19,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+pytestmark = pytest.mark.both_engines
+
+
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    return str(tmp_path / "cli.sqlite3")
+def db(db_url: str) -> str:
+    """A new store for the command line: a SQLite file or a database on the test server."""
+    return db_url
 
 
 @pytest.fixture

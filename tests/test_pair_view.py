@@ -18,6 +18,8 @@ from tests.ui_helpers import drag, show_range
 from ui.pair_model import ROW_ROLE, PairRowsModel
 from ui.pair_view import Highlight, PairView
 
+pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
+
 AR, EN = Side.TARGET, Side.SOURCE
 
 

@@ -20,6 +20,8 @@ from ui import identity as app_module
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
+pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
+
 AR, EN = Side.TARGET, Side.SOURCE
 
 

@@ -21,6 +21,8 @@ from tests.ui_helpers import drag
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
+pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
+
 GOLD_002 = MAC / "intertext" / "dev-anno.002_zh.002_en.xml"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 from pytestqt.qtbot import QtBot
@@ -16,6 +17,8 @@ from annotator.store import Store
 from tests.test_window import settings, tag, window  # noqa: F401 (fixtures)
 from ui.exporting import ExportDialog, ExportWorker
 from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
@@ -83,7 +86,5 @@ def test_a_cancelled_export_leaves_no_files(
     worker.finished_export.connect(lambda report, error: results.append((report, error)))
     worker.cancelled = True  # Cancel pressed while the first pair was written
     worker.run()
-    assert results == [
-        (None, "export cancelled after 1 of 1 pairs; the files begun were removed")
-    ]
+    assert results == [(None, "export cancelled after 1 of 1 pairs; the files begun were removed")]
     assert list(out.iterdir()) == []

@@ -20,6 +20,8 @@ from ui.main_window import MainWindow
 from ui.review.agreement_view import AgreementDialog
 from ui.settings import Settings
 
+pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
+
 EXPECTED = Path(__file__).parent / "data" / "adjudicated_seed.jsonl"
 ALT = Qt.KeyboardModifier.AltModifier
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier

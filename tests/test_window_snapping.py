@@ -19,6 +19,8 @@ from tests.ui_helpers import drag
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
+pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
+
 EN_TEXT = "The Party (ABC) won 15% of the vote and $300 in Beirut today.\n"
 AR_TEXT = "فاز الحزب (أ ب ت) بنسبة ٣٠٪ من الأصوات في بيروت اليوم.\n"
 ALT = Qt.KeyboardModifier.AltModifier

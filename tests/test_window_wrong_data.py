@@ -27,6 +27,8 @@ from ui.importing import ImportDialog, ImportRequest, ImportWorker
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
+pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
+
 CTRL = Qt.KeyboardModifier.ControlModifier
 
 
@@ -146,9 +148,7 @@ def test_as_name_is_for_one_run_and_never_saved(tmp_path: Path) -> None:
 def test_no_name_at_first_start_is_explained(monkeypatch: pytest.MonkeyPatch) -> None:
     shown: list[str] = []
     monkeypatch.setattr(app_module, "choose_identity", lambda *a, **k: None)
-    monkeypatch.setattr(
-        QMessageBox, "information", lambda _p, _t, text, *a: shown.append(text)
-    )
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a: shown.append(text))
     assert app_module.launch(db=None) == 0
     assert shown and "No name was given" in shown[0] and "--as NAME" in shown[0]
 

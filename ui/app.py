@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.demo import ensure_demo_project
 from annotator.errors import AnnotatorError
 from annotator.store import Store
-from annotator.store.team import team_login
+from annotator.store.engine import is_sqlite, resolve_location
+from annotator.store.team import team_identity
 from ui.fonts import FontError, register_bundled_fonts
-from ui.identity import NO_NAME, choose_identity
+from ui.identity import NO_NAME, ask_identity, choose_identity
 from ui.main_window import MainWindow
 from ui.platform_check import xcb_problem
 from ui.settings import Settings
@@ -32,24 +34,10 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
     except FontError as exc:
         QMessageBox.warning(None, "annotator", f"{exc}; Arabic may show as boxes")
     settings = Settings()
-    try:
-        store = Store.open(db, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
-        with store.engine.connect() as conn:
-            login = team_login(conn)  # on a team server you are your login, asked by no one
-    except AnnotatorError as exc:
-        QMessageBox.critical(None, "annotator", str(exc))
-        return exc.exit_code
-    name = login or choose_identity(user, settings)
-    if not name:
-        QMessageBox.information(None, "annotator: no name given", NO_NAME)
-        return 0
-    try:
-        # a team server holds the team's pairs; there only an admin imports
-        demo_pair = None if login else ensure_demo_project(store, name)
-    except AnnotatorError as exc:
-        QMessageBox.critical(None, "annotator", str(exc))
-        return exc.exit_code
-    window = MainWindow(store, name, settings)
+    opened = open_window(db, user, settings)
+    if isinstance(opened, int):
+        return opened
+    window, demo_pair = opened
     window.show()
     start = pair_id if pair_id is not None else demo_pair
     if start is not None:
@@ -57,5 +45,50 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
     else:
         window.open_first_pair()
     code = app.exec()
-    store.close()
+    window.store.close()
     return int(code)
+
+
+def open_window(
+    db: str | None,
+    user: str | None,
+    settings: Settings,
+    ask: Callable[[], str | None] = ask_identity,
+) -> tuple[MainWindow, int | None] | int:
+    """Open the store and make the window, with the demo pair's id if one was just made.
+
+    Returns an exit code instead when nothing opens: an unusable store, or no name given.
+    On a SQLite file the name comes first, so that cancelling leaves no empty store behind;
+    a server is opened first, because on a team server you are your login and asked nothing.
+    """
+    try:
+        location = resolve_location(db)
+        login: str | None = None
+        if is_sqlite(location):
+            name = choose_identity(user, settings, ask)
+            if not name:
+                return _no_name()
+            store = Store.open(location, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
+        else:
+            store = Store.open(location, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
+            try:
+                with store.engine.connect() as conn:
+                    login = team_identity(conn, user)
+            except AnnotatorError:
+                store.close()
+                raise
+            name = login or choose_identity(user, settings, ask)
+            if not name:
+                store.close()
+                return _no_name()
+        # a team server holds the team's pairs; there only an admin imports
+        demo_pair = None if login else ensure_demo_project(store, name)
+    except AnnotatorError as exc:
+        QMessageBox.critical(None, "annotator", str(exc))
+        return exc.exit_code
+    return MainWindow(store, name, settings, team_login=login is not None), demo_pair
+
+
+def _no_name() -> int:
+    QMessageBox.information(None, "annotator: no name given", NO_NAME)
+    return 0

@@ -55,8 +55,17 @@ MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels 
 class MainWindow(QMainWindow):
     """Open a pair from the navigator and annotate it in your own layer."""
 
-    def __init__(self, store: Store, annotator_name: str, settings: Settings | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        annotator_name: str,
+        settings: Settings | None = None,
+        *,
+        team_login: bool = False,
+    ) -> None:
+        """Show the store's pairs to `annotator_name`; on a team server (team_login) for good."""
         super().__init__()
+        self.team_login = team_login
         self.store = store
         self.settings = settings or Settings()
         with store.write() as session:
@@ -118,7 +127,12 @@ class MainWindow(QMainWindow):
     def _file_menu(self, actions: Actions) -> None:
         actions.add("Import…", "Ctrl+I", self.ask_import, "File")
         actions.add("Export…", "Ctrl+Shift+E", self.exporting.ask, "File")
-        actions.add("Switch annotator…", "Ctrl+Shift+U", self.ask_switch_annotator, "File")
+        switch = actions.add(
+            "Switch annotator…", "Ctrl+Shift+U", self.ask_switch_annotator, "File"
+        )
+        if self.team_login:  # the server knows you by your login; another name is refused
+            switch.setEnabled(False)
+            switch.setToolTip("On a team server you are your database login")
         actions.add("Quit", QKeySequence.StandardKey.Quit, self.close, "File")
 
     def _edit_menu(self, actions: Actions) -> None:

@@ -20,7 +20,7 @@ from rich.text import Text
 
 from annotator import __version__
 from annotator.environment import DB_ENV_VAR
-from annotator.errors import AnnotatorError, InputError
+from annotator.errors import AnnotatorError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -112,19 +112,15 @@ def _main(
 def open_store() -> Store:
     """Open the store the global options name; on a team server, you are your login."""
     from annotator.store import Store
-    from annotator.store.team import team_login
+    from annotator.store.team import team_identity
 
     store = Store.open(state["db"])
-    with store.engine.connect() as conn:
-        login = team_login(conn)
-    if login is not None:
-        claimed = state["user"]
-        if claimed and str(claimed).lower() != login.lower():
-            store.close()
-            raise InputError(
-                f"on this team server you are your login {login!r}; --as {claimed} is refused"
-            )
-        state["login"] = login
+    try:
+        with store.engine.connect() as conn:
+            state["login"] = team_identity(conn, state["user"])
+    except BaseException:
+        store.close()
+        raise
     return store
 
 

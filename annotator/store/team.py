@@ -116,6 +116,16 @@ def add_member(conn: Connection, name: str, role: TeamRole, password: str | None
         conn.execute(text(f"{grant} {group} {'TO' if grant == 'GRANT' else 'FROM'} {login}"))
 
 
+def team_identity(conn: Connection, claimed: str | None) -> str | None:
+    """Return the login on a team server (None elsewhere); InputError if `claimed` is another."""
+    login = team_login(conn)
+    if login is not None and claimed and claimed.lower() != login.lower():
+        raise InputError(
+            f"on this team server you are your login {login!r}; --as {claimed} is refused"
+        )
+    return login
+
+
 def team_login(conn: Connection) -> str | None:
     """Return the server login when the store is in team mode (who you are), else None."""
     if conn.dialect.name != "postgresql":
