@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+from sqlalchemy import create_engine, text
 
 from annotator.demo import ensure_demo_project
 from annotator.store import Store
@@ -17,14 +17,16 @@ from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.store_wait import WINDOW_BUSY_TIMEOUT_MS
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
 def busy_window(
-    db_path: Path,
+    db_url: str,
     qtbot: QtBot,
     settings: Settings,  # noqa: F811
 ) -> Iterator[tuple[MainWindow, Store]]:
-    store = Store.open(db_path, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)  # as ui.app opens it
+    store = Store.open(db_url, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)  # as ui.app opens it
     pair_id = ensure_demo_project(store, "tester")
     window = MainWindow(store, "Alice", settings)
     qtbot.addWidget(window)
@@ -37,25 +39,61 @@ def busy_window(
     store.close()
 
 
-def _hold_lock(db_path: Path) -> sqlite3.Connection:
-    other = sqlite3.connect(db_path, isolation_level=None)  # another program's writer
-    other.execute("BEGIN IMMEDIATE")
-    return other
+@pytest.fixture
+def hold_lock(db_url: str, engine: str) -> Iterator[Callable[[int], Callable[[], None]]]:
+    """Return: take the lock another program's writer of the layer holds; call to commit it.
+
+    SQLite: the store's single write lock. PostgreSQL: the layer's writer lock, held by another
+    connection in the middle of its transaction.
+    """
+    held: list[Callable[[], None]] = []
+
+    def hold(layer_id: int) -> Callable[[], None]:
+        if engine == "sqlite":
+            other = sqlite3.connect(db_url, isolation_level=None)
+            other.execute("BEGIN IMMEDIATE")
+
+            def commit() -> None:
+                other.execute("COMMIT")
+                other.close()
+        else:
+            server = create_engine(db_url)
+            conn = server.connect()
+            conn.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext('layer'), :k)"), {"k": layer_id}
+            )
+
+            def commit() -> None:
+                conn.close()  # commits nothing: only the lock was taken, and it goes
+                server.dispose()
+
+        def release() -> None:
+            if release in held:  # once, by the test or at the end
+                held.remove(release)
+                commit()
+
+        held.append(release)
+        return release
+
+    yield hold
+    for release in list(held):
+        release()
 
 
 def test_tags_wait_for_a_busy_store_and_are_saved_in_order_when_it_frees(
-    busy_window: tuple[MainWindow, Store], qtbot: QtBot, db_path: Path
+    busy_window: tuple[MainWindow, Store],
+    qtbot: QtBot,
+    hold_lock: Callable[[int], Callable[[], None]],
 ) -> None:
     window, store = busy_window
     assert window.layer_id is not None
-    other = _hold_lock(db_path)
+    release = hold_lock(window.layer_id)
     tag(qtbot, window, AR, "لويد أوستن", "p")
     tag(qtbot, window, EN, "Hezbollah", "o")
     assert mentions(store, window.layer_id) == []  # nothing written yet: the lock is held
     assert window.pending.label.isVisible()
     assert window.pending.label.text() == "waiting for the store… (2 changes kept)"
-    other.execute("COMMIT")
-    other.close()
+    release()
     qtbot.waitUntil(lambda: len(mentions(store, window.layer_id or 0)) == 2, timeout=5000)
     assert sorted(m[4] for m in mentions(store, window.layer_id)) == ["Hezbollah", "لويد أوستن"]
     assert not window.pending.label.isVisible()
@@ -66,11 +104,11 @@ def test_tags_wait_for_a_busy_store_and_are_saved_in_order_when_it_frees(
 def test_closing_with_edits_still_waiting_asks_first(
     busy_window: tuple[MainWindow, Store],
     qtbot: QtBot,
-    db_path: Path,
+    hold_lock: Callable[[int], Callable[[], None]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     window, store = busy_window
-    other = _hold_lock(db_path)
+    release = hold_lock(window.layer_id or 0)
     tag(qtbot, window, AR, "لويد أوستن", "p")
     asked: list[str] = []
 
@@ -86,6 +124,5 @@ def test_closing_with_edits_still_waiting_asks_first(
     assert not window.close()  # Retry: the window stays open, the edit still waits
     assert window.pending.waiting() and asked == ["Changes not saved yet"]
     assert window.close()  # Discard: the user chose to lose it, knowingly
-    other.execute("COMMIT")
-    other.close()
+    release()
     assert mentions(store, window.layer_id or 0) == []

@@ -113,7 +113,8 @@ def create_store_engine(
     """Create the engine for a store URL; SQLite gets foreign keys, WAL, sync and busy timeout.
 
     busy_timeout_ms is how long a write waits for another writer's lock before failing with
-    StoreBusyError (the window waits 0.2 s and retries on its own; commands wait 10 s).
+    StoreBusyError (the window waits 0.2 s and retries on its own; commands wait 10 s); on
+    PostgreSQL it is the connections' lock_timeout.
     """
     url = make_url(url) if isinstance(url, str) else url
     if is_sqlite(url):
@@ -136,13 +137,33 @@ def create_store_engine(
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
     try:
-        return create_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
     except ModuleNotFoundError as exc:
         raise StoreError(
             f"no database driver for {url.drivername!r}: install {exc.name!r}"
         ) from None
     except NoSuchModuleError:
         raise StoreError(f"no database driver for {url.drivername!r}") from None
+    if url.get_backend_name() == "postgresql":
+        event.listen(
+            engine,
+            "connect",
+            functools.partial(_on_postgres_connect, busy_timeout_ms=busy_timeout_ms),
+        )
+    return engine
+
+
+def _on_postgres_connect(
+    dbapi_connection: Any, _record: ConnectionPoolEntry, busy_timeout_ms: int
+) -> None:
+    # A server waits for a lock forever by default; like SQLite's busy timeout, give up after
+    # busy_timeout_ms (SQLSTATE 55P03, our StoreBusyError): the window then keeps the edit.
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute(f"SET lock_timeout = {int(busy_timeout_ms)}")
+    finally:
+        cursor.close()
+    dbapi_connection.commit()  # a rollback on the pool's return would undo the SET
 
 
 def writer(engine: Engine) -> Engine:
