@@ -17,6 +17,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+PASSWORD_GROUP = "password_logins"
 INSTALL_HINT = (
     "PostgreSQL server binaries not found: the PostgreSQL half of the suite did not run. "
     "Install them (Debian/Ubuntu: apt-get install postgresql) or set ANNOTATOR_PG_BIN."
@@ -79,6 +80,8 @@ class PostgresServer:
                 os.chown(path, self.user.pw_uid, self.user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth=trust",
                   "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
+        hba = self.data / "pg_hba.conf"  # members of PASSWORD_GROUP sign in with a password
+        hba.write_text(f"local all +{PASSWORD_GROUP} scram-sha-256\n" + hba.read_text())
         options = (
             f"-c listen_addresses='' -c unix_socket_directories={self.socket} -c port=5432 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "

@@ -11,9 +11,10 @@ from annotator.demo import ensure_demo_project
 from annotator.errors import AnnotatorError
 from annotator.store import Store
 from annotator.store.engine import is_sqlite, resolve_location
+from annotator.store.signin import AskPassword, open_signed_in
 from annotator.store.team import team_identity
 from ui.fonts import FontError, register_bundled_fonts
-from ui.identity import NO_NAME, ask_identity, choose_identity
+from ui.identity import NO_NAME, ask_identity, ask_password, choose_identity
 from ui.main_window import MainWindow
 from ui.platform_check import xcb_problem
 from ui.settings import Settings
@@ -54,12 +55,14 @@ def open_window(
     user: str | None,
     settings: Settings,
     ask: Callable[[], str | None] = ask_identity,
+    password: AskPassword = ask_password,
 ) -> tuple[MainWindow, int | None] | int:
     """Open the store and make the window, with the demo pair's id if one was just made.
 
     Returns an exit code instead when nothing opens: an unusable store, or no name given.
     On a SQLite file the name comes first, so that cancelling leaves no empty store behind;
-    a server is opened first, because on a team server you are your login and asked nothing.
+    a server is opened first (asking for the login's password if it wants one), because on a
+    team server you are your login and asked nothing else.
     """
     try:
         location = resolve_location(db)
@@ -70,7 +73,10 @@ def open_window(
                 return _no_name()
             store = Store.open(location, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
         else:
-            store = Store.open(location, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
+            signed_in = open_signed_in(location, password, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
+            if signed_in is None:
+                return 0  # the person cancelled the password: nothing to explain
+            store = signed_in
             try:
                 with store.engine.connect() as conn:
                     login = team_identity(conn, user)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QInputDialog, QWidget
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QWidget
 
 from annotator.audit import command_line_actor
 from ui.settings import Settings
@@ -20,6 +20,15 @@ def ask_identity(parent: QWidget | None = None, current: str | None = None) -> s
         text=default,
     )
     return name.strip() if ok and name.strip() else None
+
+
+def ask_password(question: str, refusal: str | None) -> str | None:
+    """Ask for a team server login's password (after a refusal, say it); None: cancelled."""
+    label = question if refusal is None else f"{refusal}\n\n{question}"
+    password, ok = QInputDialog.getText(
+        None, "annotator: sign in", label, QLineEdit.EchoMode.Password
+    )
+    return password if ok and password else None
 
 
 def choose_identity(

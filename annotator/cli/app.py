@@ -20,7 +20,7 @@ from rich.text import Text
 
 from annotator import __version__
 from annotator.environment import DB_ENV_VAR
-from annotator.errors import AnnotatorError
+from annotator.errors import AnnotatorError, StoreError
 
 if TYPE_CHECKING:
     from rich.progress import Progress
@@ -111,10 +111,13 @@ def _main(
 
 def open_store() -> Store:
     """Open the store the global options name; on a team server, you are your login."""
-    from annotator.store import Store
+    from annotator.store.signin import open_signed_in
     from annotator.store.team import team_identity
 
-    store = Store.open(state["db"])
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    store = open_signed_in(state["db"], ask_password_on_terminal if interactive else None)
+    if store is None:
+        raise StoreError("no password given; nothing was opened")
     try:
         with store.engine.connect() as conn:
             state["login"] = team_identity(conn, state["user"])
@@ -122,6 +125,19 @@ def open_store() -> Store:
         store.close()
         raise
     return store
+
+
+def ask_password_on_terminal(question: str, refusal: str | None) -> str | None:
+    """Ask for a password on the terminal, not echoed; None when none is given."""
+    import getpass
+
+    if refusal:
+        err.print(refusal)
+    try:
+        password = getpass.getpass(f"{question} ")
+    except (EOFError, KeyboardInterrupt):
+        return None
+    return password or None
 
 
 def progress_bar(template: str = "{task.description}", *, disable: bool = False) -> Progress:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
-from annotator.cli.app import actor, app, open_store, out
+from annotator.cli.app import actor, app, err, open_store, out
+from annotator.errors import InputError
 
 
 class TeamRoleName(StrEnum):
@@ -46,7 +48,11 @@ def team_add(
         TeamRoleName, typer.Option("--role", help="annotator, reviewer or admin.")
     ] = TeamRoleName.ANNOTATOR,
     password: Annotated[
-        str | None, typer.Option("--password", help="Their password (else set it on the server).")
+        str | None,
+        typer.Option(
+            "--password",
+            help="Their password, for scripts (on a terminal you are asked for it, unseen).",
+        ),
     ] = None,
 ) -> None:
     """Create a login in a team role, and the annotator it signs in as (run as the owner)."""
@@ -56,6 +62,8 @@ def team_add(
     from annotator.store.team import TeamRole, add_member
 
     store = open_store()
+    if password is None and sys.stdin.isatty():
+        password = ask_new_password(name)
     with store.engine.begin() as conn:
         add_member(conn, name, TeamRole(role.value), password)
     app_role = Role.ANNOTATOR if role is TeamRoleName.ANNOTATOR else Role.REVIEWER
@@ -64,4 +72,19 @@ def team_add(
         if person.role != app_role.value:
             person.role = app_role.value
             record(session, actor(), "set_role", name=person.name, role=app_role.value)
-    out.print(f"{name} can sign in as {role.value}")
+    how = "" if password else " (no password set: only as the server's own rules allow)"
+    out.print(f"{name} can sign in as {role.value}{how}")
+
+
+def ask_new_password(name: str) -> str | None:
+    """Ask twice on the terminal for a new login's password; None when none is given."""
+    import getpass
+
+    for _ in range(3):
+        first = getpass.getpass(f"Password for {name} (empty: none): ")
+        if not first:
+            return None
+        if getpass.getpass("Again: ") == first:
+            return first
+        err.print("the two differ; once more")
+    raise InputError(f"no password set for {name}: the two entries differed three times")

@@ -22,7 +22,7 @@ from annotator.store.engine import (
     resolve_location,
     writer,
 )
-from annotator.store.failures import store_failure
+from annotator.store.failures import password_failure, store_failure
 from annotator.store.migrate import MigrationResult, upgrade_store
 
 WAL_CHECKPOINT_BYTES = 4_000_000
@@ -82,6 +82,9 @@ class Store:
             migration = upgrade_store(engine)
         except DatabaseError as exc:
             engine.dispose()
+            refused = password_failure(exc, url)
+            if refused is not None:
+                raise refused from None
             where = url.render_as_string(hide_password=True)
             raise StoreError(f"{where}: cannot open the store ({exc.orig})") from None
         except BaseException:

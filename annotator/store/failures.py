@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sqlite3
 
+from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
 from annotator.errors import (
@@ -26,6 +27,10 @@ class StoreBusyError(StoreError):
 
 class StoreFullError(StoreError):
     """The disk (or the server's) is full: nothing was written."""
+
+
+class PasswordNeededError(StoreError):
+    """The server wants a password for the login and got none, or a wrong one."""
 
 
 class StoreReadOnlyError(StoreError):
@@ -111,3 +116,21 @@ def store_failure(exc: DBAPIError, where: str) -> AnnotatorError:
         cls, message = _FAILURES[kind]
         return cls(f"{where}: {message}")
     return StoreError(f"{where}: the database refused the operation ({type(exc.orig).__name__})")
+
+
+_NO_PASSWORD = ("no password supplied", "password authentication failed")
+
+
+def password_failure(exc: DBAPIError, url: URL) -> PasswordNeededError | None:
+    """Return the error for a connection the server refused for want of the right password."""
+    said = str(exc.orig)
+    if not any(marker in said for marker in _NO_PASSWORD):
+        return None
+    where = url.render_as_string(hide_password=True)
+    login = url.username or "your login"
+    if url.password is None:
+        return PasswordNeededError(
+            f"{where}: the server asks for {login}'s password (give it when asked, or put it in "
+            "~/.pgpass: see Team mode in the README)"
+        )
+    return PasswordNeededError(f"{where}: the server refused {login}'s password")
