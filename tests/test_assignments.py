@@ -13,11 +13,12 @@ from pytestqt.qtbot import QtBot
 from annotator.commands import Editor
 from annotator.commands.entities import TagMention
 from annotator.layers import ensure_annotator_layer
-from annotator.model import DocumentPair
+from annotator.model import DocumentPair, Side
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run
+from tests.ui_helpers import drag
 from ui.main_window import MainWindow
 from ui.settings import Settings
 
@@ -95,5 +96,22 @@ def test_the_navigator_lists_my_pairs_first_and_follows_the_reviewer(
         ),
         timeout=6000,
     )
+    # Sami opens it and tags a name with the mouse and a key: "my pairs" follows their own edit
+    window.resize(1700, 1000)
+    window.open_pair(1)
+    assert window.view is not None
+    text = window.view.model.texts[Side.SOURCE]
+    start = text.index("Gaza")
+    drag(qtbot, window.view, Side.SOURCE, start, start + 4)
+    qtbot.keyClick(window.view, "g")
+
+    def mine() -> list[str]:
+        item = window.navigator.topLevelItem(0)
+        assert item is not None
+        return [item.child(k).text(1) for k in range(item.childCount())]
+
+    qtbot.waitUntil(lambda: mine() == ["in_progress", "not started"], timeout=3000)
+    window.undo_stack.undo()  # the first edit undone: new again
+    qtbot.waitUntil(lambda: mine() == ["new", "not started"], timeout=3000)
     window.close()
     store.close()

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 PROJECT_ROLE = Qt.ItemDataRole.UserRole + 3
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 2
+MY_PAIRS = "My pairs"  # the first group: what a reviewer gave me to do
 
 
 def count(number: int, noun: str) -> str:
@@ -62,7 +63,7 @@ class Navigator(QObject):
         with self.window.store.read() as session:
             mine = my_pairs(session, self.window.annotator_name)
             if mine:  # what a reviewer gave me to do, with my status, before everything else
-                top = QTreeWidgetItem(["My pairs", count(len(mine), "pair")])
+                top = QTreeWidgetItem([MY_PAIRS, count(len(mine), "pair")])
                 self.tree.addTopLevelItem(top)
                 for assigned in mine:
                     item = QTreeWidgetItem(
@@ -132,10 +133,17 @@ class Navigator(QObject):
             if layer is None:
                 return
             text = self._status(session, layer)
+            mine = layer.annotator_id == self.window.annotator_id
+            status, pair_id = layer.status, layer.pair_id
         flags = Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive
         for item in self.tree.findItems("*", flags, 0):
             if item.data(0, LAYER_ROLE) == layer_id:
                 item.setText(1, text)
+        top = self.tree.topLevelItem(0)
+        if mine and top is not None and top.text(0) == MY_PAIRS:  # my status of my pair
+            for k in range(top.childCount()):
+                if top.child(k).data(0, PAIR_ROLE) == pair_id:
+                    top.child(k).setText(1, status)
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         pair_id = item.data(0, PAIR_ROLE)
