@@ -20,6 +20,7 @@ from annotator.layers import ensure_annotator_layer, find_layer, new_layer
 from annotator.model import DocumentPair, LayerKind, Mention
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
+from annotator.store.team import TeamRole, team_role
 from tests.conftest import SEED_AR, SEED_EN
 from tests.pg_server import PostgresServer
 from tests.test_cli import run
@@ -146,3 +147,29 @@ def test_a_refusal_by_the_server_exits_like_one_by_the_application(
     assert len(err.strip().splitlines()) == 1
     code, out, _ = run(capsys, "--db", url, "list", "--json")
     assert code == 0 and len(json.loads(out)) == 1
+
+
+def test_each_login_knows_its_role(
+    team: tuple[PostgresServer, str, dict[str, int]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    server, database, _ = team
+    owner = ["--db", server.url(database), "--as", "postgres"]
+    assert run(capsys, *owner, "team", "add", "Ada", "--role", "admin")[0] == 0
+    roles = {}
+    for login in ("postgres", "Ada", "Rania", "Sami"):
+        store = Store.open(server.url(database, user=login))
+        with store.engine.connect() as conn:
+            roles[login] = team_role(conn)
+        store.close()
+    assert roles == {
+        "postgres": TeamRole.ADMIN,
+        "Ada": TeamRole.ADMIN,
+        "Rania": TeamRole.REVIEWER,
+        "Sami": TeamRole.ANNOTATOR,
+    }
+    store = Store.open(tmp_path / "alone.sqlite3")
+    with store.engine.connect() as conn:
+        assert team_role(conn) is None  # not a team server: the application's roles apply
+    store.close()

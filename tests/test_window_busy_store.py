@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import create_engine, text
 
 from annotator.demo import ensure_demo_project
+from annotator.model import DocumentPair
 from annotator.store import Store
 from tests.test_window import AR, EN, mentions, settings, tag  # noqa: F401 (fixture)
 from ui.main_window import MainWindow
@@ -126,3 +127,23 @@ def test_closing_with_edits_still_waiting_asks_first(
     assert window.close()  # Discard: the user chose to lose it, knowingly
     release()
     assert mentions(store, window.layer_id or 0) == []
+
+
+@pytest.mark.sqlite_only  # another program holding SQLite's single write lock blocks a removal
+def test_removing_a_pair_while_the_store_is_busy_says_so_and_keeps_it(
+    busy_window: tuple[MainWindow, Store],
+    hold_lock: Callable[[int], Callable[[], None]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    window, store = busy_window
+    pair_id = window.pair_id
+    assert pair_id is not None
+    monkeypatch.setattr(QMessageBox, "question", lambda *_a, **_k: QMessageBox.StandardButton.Yes)
+    release = hold_lock(window.layer_id or 0)
+    window.navigator_panel.remove_pair(pair_id)  # raised out of the menu's slot before
+    message = window.statusBar().currentMessage()
+    assert message.startswith("not removed: ") and "the store is busy" in message
+    release()
+    with store.read() as session:
+        assert session.get(DocumentPair, pair_id) is not None
+    assert window.pair_id == pair_id  # still open

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -25,6 +26,10 @@ Team = tuple[PostgresServer, str, dict[str, int]]
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+
+
+def _action(window: MainWindow, text: str) -> QAction:
+    return next(a for a in window.findChildren(QAction) if a.text() == text)
 
 
 def never_asked() -> str | None:
@@ -51,17 +56,41 @@ def test_a_login_opens_the_teams_pairs_asking_nothing(
     assert settings.annotator_name is None  # the login is not a saved name
     with window.store.read() as session:  # no demo project on the team's server
         assert session.scalars(select(Project.name)).all() == ["news"]
-    switch = next(a for a in window.findChildren(type(window.menuBar().actions()[0]))
-                  if a.text() == "Switch annotator…")  # fmt: skip
-    assert not switch.isEnabled()
+    assert not _action(window, "Switch annotator…").isEnabled()
     mine = window.navigator.topLevelItem(0)
     assert mine is not None and mine.text(0) == "My pairs" and mine.text(1) == "1 pair"
+    # only an administrator imports, removes or renames pairs there: greyed out, not refused later
+    assert not _action(window, "Import…").isEnabled()
+    menu = window.navigator_panel.context_menu(mine.child(0))
+    assert menu is not None and [(a.text(), a.isEnabled()) for a in menu.actions()] == [
+        ("Rename pair…", False),
+        ("Remove pair…", False),
+    ]
     window.open_first_pair()
     assert window.layer_id == layers["Sami"]
     tag(qtbot, window, Side.SOURCE, "Gaza", "g")  # a real drag and key, written by Sami's login
     with window.store.read() as session:
         stored = session.execute(select(Mention.layer_id, Mention.surface, Mention.label)).all()
     assert stored == [(layers["Sami"], "Gaza", "GPE")]
+    window.close()
+    window.store.close()
+
+
+def test_the_owner_manages_pairs_in_the_window(
+    team: Team,  # noqa: F811
+    settings: Settings,
+    qtbot: QtBot,
+) -> None:
+    server, database, _ = team
+    opened = open_window(server.url(database), None, settings, never_asked)
+    assert not isinstance(opened, int)
+    window, _ = opened
+    qtbot.addWidget(window)
+    assert _action(window, "Import…").isEnabled()
+    project = window.navigator.topLevelItem(0)
+    assert project is not None and project.text(0) == "news"
+    menu = window.navigator_panel.context_menu(project)
+    assert menu is not None and all(a.isEnabled() for a in menu.actions())
     window.close()
     window.store.close()
 

@@ -12,7 +12,7 @@ from annotator.errors import AnnotatorError
 from annotator.store import Store
 from annotator.store.engine import is_sqlite, resolve_location
 from annotator.store.signin import AskPassword, open_signed_in
-from annotator.store.team import team_identity
+from annotator.store.team import TeamRole, team_identity, team_role
 from ui.fonts import FontError, register_bundled_fonts
 from ui.identity import NO_NAME, ask_identity, ask_password, choose_identity
 from ui.main_window import MainWindow
@@ -67,6 +67,7 @@ def open_window(
     try:
         location = resolve_location(db)
         login: str | None = None
+        role: TeamRole | None = None
         if is_sqlite(location):
             name = choose_identity(user, settings, ask)
             if not name:
@@ -80,6 +81,7 @@ def open_window(
             try:
                 with store.engine.connect() as conn:
                     login = team_identity(conn, user)
+                    role = team_role(conn)
             except AnnotatorError:
                 store.close()
                 raise
@@ -92,7 +94,7 @@ def open_window(
     except AnnotatorError as exc:
         QMessageBox.critical(None, "annotator", str(exc))
         return exc.exit_code
-    return MainWindow(store, name, settings, team_login=login is not None), demo_pair
+    return MainWindow(store, name, settings, team_role=role), demo_pair
 
 
 def _no_name() -> int:

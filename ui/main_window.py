@@ -30,6 +30,7 @@ from annotator.model import Annotator, DocumentPair, Side
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from annotator.store.failures import StoreBusyError
+from annotator.store.team import TeamRole
 from ui import undo
 from ui.actions import Actions
 from ui.align.controller import AlignmentController
@@ -41,7 +42,7 @@ from ui.help_overlay import HelpOverlay
 from ui.identity import ask_identity
 from ui.importing import ImportDialog, ImportRequest, ImportWorker, describe
 from ui.navigation import NavigationController
-from ui.navigator import Navigator
+from ui.navigator import ADMINS_ONLY, Navigator
 from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
 from ui.review.controller import ReviewController
@@ -61,11 +62,13 @@ class MainWindow(QMainWindow):
         annotator_name: str,
         settings: Settings | None = None,
         *,
-        team_login: bool = False,
+        team_role: TeamRole | None = None,
     ) -> None:
-        """Show the store's pairs to `annotator_name`; on a team server (team_login) for good."""
+        """Show the store's pairs to `annotator_name`; on a team server, the login's role."""
         super().__init__()
-        self.team_login = team_login
+        self.team_role = team_role  # None: not a team server, the application's roles apply
+        # on a team server only an administrator imports, removes and renames pairs
+        self.manages_pairs = team_role in (None, TeamRole.ADMIN)
         self.store = store
         self.settings = settings or Settings()
         with store.write() as session:
@@ -125,12 +128,13 @@ class MainWindow(QMainWindow):
         return dock
 
     def _file_menu(self, actions: Actions) -> None:
-        actions.add("Import…", "Ctrl+I", self.ask_import, "File")
+        importing = actions.add("Import…", "Ctrl+I", self.ask_import, "File")
+        if not self.manages_pairs:
+            importing.setEnabled(False)
+            importing.setToolTip(ADMINS_ONLY)
         actions.add("Export…", "Ctrl+Shift+E", self.exporting.ask, "File")
-        switch = actions.add(
-            "Switch annotator…", "Ctrl+Shift+U", self.ask_switch_annotator, "File"
-        )
-        if self.team_login:  # the server knows you by your login; another name is refused
+        switch = actions.add("Switch annotator…", "Ctrl+Shift+U", self.ask_switch_annotator, "File")
+        if self.team_role is not None:  # the server knows you by your login, no other name
             switch.setEnabled(False)
             switch.setToolTip("On a team server you are your database login")
         actions.add("Quit", QKeySequence.StandardKey.Quit, self.close, "File")

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 PROJECT_ROLE = Qt.ItemDataRole.UserRole + 3
+ADMINS_ONLY = "On a team server only an administrator imports, removes or renames pairs"
 PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 LAYER_ROLE = Qt.ItemDataRole.UserRole + 2
 MY_PAIRS = "My pairs"  # the first group: what a reviewer gave me to do
@@ -154,8 +155,14 @@ class Navigator(QObject):
 
     def _menu(self, point: QPoint) -> None:
         item = self.tree.itemAt(point)
-        if item is None or item.data(0, LAYER_ROLE) is not None:
-            return
+        menu = self.context_menu(item) if item is not None else None
+        if menu is not None:
+            menu.exec(self.tree.viewport().mapToGlobal(point))
+
+    def context_menu(self, item: QTreeWidgetItem) -> QMenu | None:
+        """Return the menu of a pair or project line (rename, remove); None for other lines."""
+        if item.data(0, LAYER_ROLE) is not None:
+            return None
         menu = QMenu(self.tree)
         pair_id, project_id = item.data(0, PAIR_ROLE), item.data(0, PROJECT_ROLE)
         if pair_id is not None:
@@ -164,7 +171,14 @@ class Navigator(QObject):
         elif project_id is not None:
             menu.addAction("Rename project…", lambda: self.rename_project(int(project_id)))
             menu.addAction("Remove project…", lambda: self.remove_project(int(project_id)))
-        menu.exec(self.tree.viewport().mapToGlobal(point))
+        else:
+            return None
+        if not self.window.manages_pairs:
+            menu.setToolTipsVisible(True)
+            for action in menu.actions():
+                action.setEnabled(False)
+                action.setToolTip(ADMINS_ONLY)
+        return menu
 
     def _ask(self, title: str, text: str) -> bool:
         answer = QMessageBox.question(self.window, title, text)
@@ -186,10 +200,14 @@ class Navigator(QObject):
             "Remove pair", f"Remove this pair? This cannot be undone.\n\n{summary.describe()}"
         ):
             return
-        with store.write() as session:
-            pair = session.get(DocumentPair, pair_id)
-            assert pair is not None
-            remove_pair(session, pair, self.window.annotator_name)
+        try:
+            with store.write() as session:
+                pair = session.get(DocumentPair, pair_id)
+                assert pair is not None
+                remove_pair(session, pair, self.window.annotator_name)
+        except AnnotatorError as exc:
+            self.window.statusBar().showMessage(f"not removed: {exc}", 15000)
+            return
         if self.window.pair_id == pair_id:
             self.window.close_pair()
         self._done(f"removed pair {summary.name!r}")
@@ -210,9 +228,13 @@ class Navigator(QObject):
             f"undone.\n\n{details}",
         ):
             return
-        with store.write() as session:
-            project = find_project(session, str(project_id))
-            remove_project(session, project, self.window.annotator_name)
+        try:
+            with store.write() as session:
+                project = find_project(session, str(project_id))
+                remove_project(session, project, self.window.annotator_name)
+        except AnnotatorError as exc:
+            self.window.statusBar().showMessage(f"not removed: {exc}", 15000)
+            return
         if self.window.pair_id in {s.pair_id for s in summaries}:
             self.window.close_pair()
         self._done(f"removed project {name!r}")

@@ -116,6 +116,25 @@ def add_member(conn: Connection, name: str, role: TeamRole, password: str | None
         conn.execute(text(f"{grant} {group} {'TO' if grant == 'GRANT' else 'FROM'} {login}"))
 
 
+def team_role(conn: Connection) -> TeamRole | None:
+    """Return what this login may do on a team server (None: not a team server).
+
+    The database's owner and superusers are administrators, as the server treats them.
+    """
+    if team_login(conn) is None:
+        return None
+    sql = text(
+        "SELECT pg_has_role(session_user, :admins, 'member') OR rolsuper "
+        "OR session_user = pg_get_userbyid(d.datdba), pg_has_role(session_user, :reviewers, "
+        "'member') FROM pg_roles r, pg_database d "
+        "WHERE r.rolname = session_user AND d.datname = current_database()"
+    )
+    admin, reviewer = conn.execute(sql, {"admins": ADMINS, "reviewers": REVIEWERS}).one()
+    if admin:
+        return TeamRole.ADMIN
+    return TeamRole.REVIEWER if reviewer else TeamRole.ANNOTATOR
+
+
 def team_identity(conn: Connection, claimed: str | None) -> str | None:
     """Return the login on a team server (None elsewhere); InputError if `claimed` is another."""
     login = team_login(conn)
