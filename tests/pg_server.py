@@ -82,6 +82,10 @@ class PostgresServer:
                   "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync")  # fmt: skip
         hba = self.data / "pg_hba.conf"  # members of PASSWORD_GROUP sign in with a password
         hba.write_text(f"local all +{PASSWORD_GROUP} scram-sha-256\n" + hba.read_text())
+        self.resume()
+
+    def resume(self) -> None:
+        """Start the server (again) on its cluster."""
         options = (
             f"-c listen_addresses='' -c unix_socket_directories={self.socket} -c port=5432 "
             "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
@@ -89,6 +93,10 @@ class PostgresServer:
         )
         self._run("pg_ctl", "-D", str(self.data), "-o", options, "-w", "-l",
                   str(self.root / "server.log"), "start")  # fmt: skip
+
+    def pause(self) -> None:
+        """Shut the server down as an administrator would, keeping its cluster to resume."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     def url(self, database: str, user: str = "postgres") -> str:
         """Return the SQLAlchemy URL of a database on this server."""
@@ -122,6 +130,7 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the server and remove its files."""
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            if (self.data / "postmaster.pid").exists():  # not paused
+                self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)

@@ -19,6 +19,7 @@ from ui.main_window import MainWindow
 from ui.platform_check import xcb_problem
 from ui.settings import Settings
 from ui.store_wait import WINDOW_BUSY_TIMEOUT_MS
+from ui.uncaught import Uncaught
 
 
 def launch(db: str | None = None, pair_id: int | None = None, user: str | None = None) -> int:
@@ -39,6 +40,7 @@ def launch(db: str | None = None, pair_id: int | None = None, user: str | None =
     if isinstance(opened, int):
         return opened
     window, demo_pair = opened
+    Uncaught(window).install()
     window.show()
     start = pair_id if pair_id is not None else demo_pair
     if start is not None:

@@ -29,7 +29,6 @@ from annotator.layers import ensure_annotator_layer
 from annotator.model import Annotator, DocumentPair, Side
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
-from annotator.store.failures import StoreBusyError
 from annotator.store.team import TeamRole
 from ui import undo
 from ui.actions import Actions
@@ -47,7 +46,7 @@ from ui.pair_model import PairRowsModel
 from ui.pair_view import PairView
 from ui.review.controller import ReviewController
 from ui.settings import Settings
-from ui.store_wait import PendingWrites
+from ui.store_wait import WAIT_FOR, PendingWrites
 from ui.store_watch import StoreWatch
 
 MIN_TEXT_WIDTH = 420  # both panes stay wide enough for whole words; the panels give way
@@ -343,8 +342,8 @@ class MainWindow(QMainWindow):
             return None
         try:
             return self._execute(command)
-        except StoreBusyError:
-            self.pending.keep(command)
+        except WAIT_FOR as refusal:  # busy, or the server away: kept and saved later
+            self.pending.keep(command, refusal)
             return None
         except ConflictError as exc:
             self.editor.reload()

@@ -23,6 +23,7 @@ from annotator.removal import (
     rename_pair,
     rename_project,
 )
+from annotator.store.failures import StoreUnreachableError
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -129,13 +130,16 @@ class Navigator(QObject):
         layer_id = self.window.layer_id
         if layer_id is None:
             return
-        with self.window.store.read() as session:
-            layer = session.get(Layer, layer_id)
-            if layer is None:
-                return
-            text = self._status(session, layer)
-            mine = layer.annotator_id == self.window.annotator_id
-            status, pair_id = layer.status, layer.pair_id
+        try:
+            with self.window.store.read() as session:
+                layer = session.get(Layer, layer_id)
+                if layer is None:
+                    return
+                text = self._status(session, layer)
+                mine = layer.annotator_id == self.window.annotator_id
+                status, pair_id = layer.status, layer.pair_id
+        except StoreUnreachableError:  # a timer's refresh: the next edit's brings it up to date
+            return
         flags = Qt.MatchFlag.MatchWildcard | Qt.MatchFlag.MatchRecursive
         for item in self.tree.findItems("*", flags, 0):
             if item.data(0, LAYER_ROLE) == layer_id:

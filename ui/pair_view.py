@@ -47,6 +47,10 @@ SENTENCE_GAP = 4.0
 NUMBER_GAP = 6.0
 CACHED_ROWS = 400
 _WORD = re.compile(r"\w[\w\u064B-\u065F\u0670\u0640'’-]*")
+_CARET_KEYS = frozenset(
+    (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Up,
+     Qt.Key.Key_Down, Qt.Key.Key_Tab)
+)  # fmt: skip
 _POSSESSIVE = re.compile(r"\w['’]s$")
 
 
@@ -686,6 +690,8 @@ class PairView(QAbstractScrollArea):
         key = event.key()
         mods = event.modifiers()
         if mods & (Qt.KeyboardModifier.AltModifier | Qt.KeyboardModifier.MetaModifier):
+            return False
+        if key not in _CARET_KEYS:  # a label key or a shortcut: no caret, no store read
             return False
         extend = bool(mods & Qt.KeyboardModifier.ShiftModifier)
         by_word = bool(mods & Qt.KeyboardModifier.ControlModifier)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer
 from sqlalchemy import func, select
+from sqlalchemy.exc import DBAPIError
 
 from annotator.errors import AnnotatorError
 from annotator.model import AuditEvent
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 POLL_MS = 2000
 CHANNEL = "annotator_changes"
+MISSED = "\x00anyone"  # stands for changes made while no one listened: reload to be sure
 
 
 class StoreWatch(QObject):
@@ -32,16 +34,31 @@ class StoreWatch(QObject):
         super().__init__(window)
         self.window = window
         self.listener: Any = None  # the pooled connection that LISTENs (PostgreSQL)
-        if window.store.engine.dialect.name == "postgresql":
-            self.listener = window.store.engine.raw_connection()
-            driver = self.listener.driver_connection
-            driver.autocommit = True
-            driver.execute(f"LISTEN {CHANNEL}")
+        self.listens = window.store.engine.dialect.name == "postgresql"
+        if self.listens:
+            self._listen()
         self.last = self._newest()
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self.poll)
         self.timer.start()
+
+    def _listen(self) -> bool:
+        """LISTEN on a connection of its own; False when the server cannot be reached now."""
+        import psycopg
+
+        try:
+            listener = self.window.store.engine.raw_connection()
+        except DBAPIError:
+            return False
+        try:
+            listener.driver_connection.autocommit = True
+            listener.driver_connection.execute(f"LISTEN {CHANNEL}")
+        except psycopg.Error:
+            listener.invalidate()
+            return False
+        self.listener = listener
+        return True
 
     def _newest(self) -> int:
         with self.window.store.read() as session:
@@ -49,13 +66,17 @@ class StoreWatch(QObject):
 
     def _actors(self) -> list[str]:
         """Return who made the changes since the last look."""
-        if self.listener is not None:
+        if self.listens:
             import psycopg
 
+            if self.listener is None:  # lost with the server: listen again once it is back
+                return [MISSED] if self._listen() else []
             try:
                 return [n.payload for n in self.listener.driver_connection.notifies(timeout=0)]
-            except psycopg.Error:
-                return []  # the server went away for a moment: the next look tries again
+            except psycopg.Error:  # the server went away: the next look listens again
+                self.listener.invalidate()
+                self.listener = None
+                return []
         with self.window.store.read() as session:
             rows = session.execute(
                 select(AuditEvent.id, AuditEvent.actor)

@@ -136,15 +136,21 @@ def create_store_engine(
         )
         event.listen(engine, "begin", _on_sqlite_begin)
         return engine
+    server = url.get_backend_name() == "postgresql"
+    connect_args: dict[str, Any] = {}
+    if server and "connect_timeout" not in url.query:
+        # libpq waits for an unreachable host as long as TCP does (minutes): the window, which
+        # retries on its own, gives up after 2 s, a command after its busy timeout
+        connect_args["connect_timeout"] = max(2, -(-busy_timeout_ms // 1000))
     try:
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     except ModuleNotFoundError as exc:
         raise StoreError(
             f"no database driver for {url.drivername!r}: install {exc.name!r}"
         ) from None
     except NoSuchModuleError:
         raise StoreError(f"no database driver for {url.drivername!r}") from None
-    if url.get_backend_name() == "postgresql":
+    if server:
         event.listen(
             engine,
             "connect",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlite3
 
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from annotator.errors import (
     AnnotatorError,
@@ -27,6 +27,10 @@ class StoreBusyError(StoreError):
 
 class StoreFullError(StoreError):
     """The disk (or the server's) is full: nothing was written."""
+
+
+class StoreUnreachableError(StoreError):
+    """The database server cannot be reached (down, restarting, or the network is)."""
 
 
 class PasswordNeededError(StoreError):
@@ -56,6 +60,9 @@ _POSTGRES = {
     "40001": "conflict",  # serialization failure
     "55P03": "busy",  # lock not available
     "57014": "busy",  # statement timeout / cancelled
+    "57P01": "connection",  # the server is shutting down
+    "57P02": "connection",  # crash shutdown
+    "57P03": "connection",  # the server is starting up
     "53100": "full",  # disk full
     "53200": "full",  # out of memory
     "25006": "readonly",  # read-only transaction
@@ -75,8 +82,8 @@ def _kind(exc: DBAPIError) -> str | None:
         if state.startswith("23"):
             return "constraint"
         return _POSTGRES.get(state)
-    if exc.connection_invalidated:
-        return "connection"
+    if exc.connection_invalidated or isinstance(exc, OperationalError):
+        return "connection"  # a server driver's error with no SQLSTATE: no server answered
     return None
 
 
@@ -101,7 +108,11 @@ _FAILURES: dict[str, tuple[type[AnnotatorError], str]] = {
     "io": (StoreError, "the disk reported an input/output error; nothing was written"),
     "cantopen": (StoreError, "the store's file cannot be opened"),
     "corrupt": (StoreError, "the store's file is damaged or is not a database"),
-    "connection": (StoreError, "lost the connection to the database server"),
+    "connection": (
+        StoreUnreachableError,
+        "cannot reach the database server (is it running, is the network up?); "
+        "nothing was written",
+    ),
 }
 
 

@@ -32,6 +32,7 @@ from annotator.commands.entities import (
 from annotator.mention_overlap import MentionSpan, resolve_suggestions, same_label_overlaps
 from annotator.model import Layer, Link, Mention, Side
 from annotator.snapping import snap_with_translation
+from annotator.store.failures import StoreUnreachableError
 from annotator.suggestions import Suggestion, build_known_links, suggest_counterparts
 from annotator.text.arabic import trim_whitespace
 from annotator.text.matching import find_occurrences
@@ -513,8 +514,11 @@ class EntityController(QObject):
         return (others[0].start, others[-1].end) if others else None
 
     def _aligned_text(self, side: Side, offset: int) -> str:
-        """Return the text aligned with `offset` on the other side (empty if none)."""
-        found = self._aligned_range(side, offset)
+        """Return the text aligned with `offset` on the other side (empty if none or unknown)."""
+        try:
+            found = self._aligned_range(side, offset)
+        except StoreUnreachableError:  # the server is away: snap without the translation
+            return ""
         view = self.window.view
         if found is None or view is None:
             return ""
