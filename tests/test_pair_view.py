@@ -15,8 +15,9 @@ from annotator.layers import automatic_layer
 from annotator.model import DocumentPair, Project, Side
 from annotator.store import Store
 from tests.ui_helpers import drag, show_range
+from ui.pair_layout import Highlight
 from ui.pair_model import ROW_ROLE, PairRowsModel
-from ui.pair_view import Highlight, PairView
+from ui.pair_view import PairView
 
 pytestmark = pytest.mark.both_engines  # the window on SQLite and on PostgreSQL
 

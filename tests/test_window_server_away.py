@@ -12,12 +12,16 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from annotator.demo import ensure_demo_project
+from annotator.importing import import_pairs
 from annotator.model import Mention, Side
+from annotator.pairing import PairFiles
+from annotator.projects import create_project
 from annotator.store import Store
 from tests.pg_server import PostgresServer, find_binaries
 from tests.test_window import span
 from tests.ui_helpers import drag
 from ui.main_window import MainWindow
+from ui.pair_model import CHUNK
 from ui.settings import Settings
 from ui.store_wait import WINDOW_BUSY_TIMEOUT_MS
 from ui.uncaught import Uncaught
@@ -74,5 +78,42 @@ def test_edits_wait_for_the_server_and_nothing_escapes(
     with store.read() as session:
         stored = session.execute(select(Mention.surface, Mention.label)).all()
     assert stored == [("Gaza", "GPE")]
+    window.close()
+    store.close()
+
+
+def test_rows_not_fetched_say_why_and_appear_when_it_is_back(
+    own_server: PostgresServer,
+    qtbot: QtBot,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    store = Store.open(own_server.database(), busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
+    rows = 2 * CHUNK + 10  # the view fetches rows a chunk at a time: the last is not fetched
+    english, arabic = tmp_path / "long.en.txt", tmp_path / "long.ar.txt"
+    english.write_text("".join(f"Sentence {n} is here.\n\n" for n in range(rows)), "utf-8")
+    arabic.write_text("".join(f"هذه الجملة {n}.\n\n" for n in range(rows)), "utf-8")
+    with store.write() as session:
+        project = create_project(session, "long", "en", "ar", "tester")
+        pair_id = import_pairs(session, project, [PairFiles("long", english, arabic)],
+                               "tester").imported[0][0]  # fmt: skip
+    settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(store, "Alice", settings)
+    qtbot.addWidget(window)
+    window.resize(1700, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    window.open_pair(pair_id)
+    view = window.view
+    assert view is not None and view.model.rowCount() == rows
+    escaped: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _kind, exc, _tb: escaped.append(exc))
+    own_server.pause()
+    view.verticalScrollBar().setValue(rows - 5)  # scrolled to rows never fetched
+    view.grab()  # painted now: an exception escaping paintEvent would leave Qt's painter open
+    assert escaped == [] and view.rows_on_screen() == []  # nothing placed: it says why instead
+    own_server.resume()
+    qtbot.waitUntil(lambda: bool(view.grab()) and rows - 5 in view.rows_on_screen(), timeout=8000)
+    assert escaped == []
     window.close()
     store.close()

@@ -9,12 +9,10 @@ glyphs it covers, so the stored range is what the user saw selected, whatever th
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -28,16 +26,26 @@ from PySide6.QtGui import (
     QResizeEvent,
     QTextCharFormat,
     QTextLayout,
-    QTextLine,
     QTextOption,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
+from annotator.errors import StoreError
 from annotator.layers import BeadRow, SentenceRef
 from annotator.model import Side
 from annotator.text.segmentation import paragraph_spans
 from ui.fonts import text_font
+from ui.pair_layout import (
+    UNDERLINE,
+    Highlight,
+    Hit,
+    RowGeometry,
+    RowKey,
+    SentenceBlock,
+    bead_colour,
+    glyph_spans,
+)
 from ui.pair_model import PairRowsModel
 from ui.text_units import Utf16Map
 
@@ -47,135 +55,12 @@ SENTENCE_GAP = 4.0
 NUMBER_GAP = 6.0
 CACHED_ROWS = 400
 _WORD = re.compile(r"\w[\w\u064B-\u065F\u0670\u0640'’-]*")
+RETRY_PAINT_MS = 3000
 _CARET_KEYS = frozenset(
     (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Up,
      Qt.Key.Key_Down, Qt.Key.Key_Tab)
 )  # fmt: skip
 _POSSESSIVE = re.compile(r"\w['’]s$")
-
-
-@dataclass(frozen=True)
-class Highlight:
-    """A range to paint over the text of one side: a mention, a suggestion or the selection."""
-
-    side: Side
-    start: int
-    end: int
-    background: QColor
-    underline: QColor | None = None
-    key: object = None
-    outline: QColor | None = None  # a box around the glyphs: the active mention
-
-
-UNDERLINE = 3.0  # thickness of a link's underline, in pixels
-
-
-def _glyph_spans(layout: QTextLayout, lo: int, hi: int) -> list[tuple[float, float, QTextLine]]:
-    """Return per line the left and right x of UTF-16 units lo..hi (as laid out, any direction)."""
-    spans = []
-    for k in range(layout.lineCount()):
-        line = layout.lineAt(k)
-        first = max(lo, line.textStart())
-        last = min(hi, line.textStart() + line.textLength())
-        if first < last:
-            xs = [line.cursorToX(unit)[0] for unit in range(first, last + 1)]
-            spans.append((min(xs), max(xs), line))
-    return spans
-
-
-@dataclass
-class SentenceBlock:
-    """One sentence laid out inside its cell."""
-
-    ref: SentenceRef
-    text: str
-    layout: QTextLayout
-    units: Utf16Map
-    top: float
-    height: float
-    centers: dict[int, list[tuple[float, int]]] = field(default_factory=dict)
-
-    def line_centers(self, line: QTextLine) -> list[tuple[float, int]]:
-        """Return (glyph centre x, code-point index) for every character on a line."""
-        number = line.lineNumber()
-        if number not in self.centers:
-            boxes = self.line_boxes(line)
-            self.centers[number] = [((x0 + x1) / 2.0, cp) for cp, (x0, x1) in boxes.items()]
-        return self.centers[number]
-
-    def line_boxes(self, line: QTextLine) -> dict[int, tuple[float, float]]:
-        """Return each character's horizontal glyph extent on a line, keyed by code-point index.
-
-        Read from the shaped glyphs of each character, not from caret positions: at a change of
-        direction a caret position has two places on screen, a glyph has one. A mark with no
-        advance of its own takes its base letter's box.
-        """
-        flags = (
-            QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphIndexes
-            | QTextLayout.GlyphRunRetrievalFlag.RetrieveGlyphPositions
-        )
-        boxes: dict[int, tuple[float, float]] = {}
-        previous: tuple[float, float] | None = None
-        first = line.textStart()
-        for unit in range(first, first + line.textLength()):
-            cp = self.units.to_code_point(unit)
-            if self.units.to_utf16(cp) != unit:
-                continue  # low surrogate: the pair was measured at its first unit
-            length = 2 if cp in self.units.astral_set else 1
-            x0, x1 = float("inf"), float("-inf")
-            for run in line.glyphRuns(unit, length, flags):
-                advances = run.rawFont().advancesForGlyphIndexes(run.glyphIndexes())
-                for pos, adv in zip(run.positions(), advances, strict=False):
-                    x0, x1 = min(x0, pos.x()), max(x1, pos.x() + adv.x())
-            if x1 - x0 <= 0.01:
-                if previous is None or not unicodedata.category(self.text[cp]).startswith("M"):
-                    continue  # nothing drawn: a collapsed space at a line end, a control
-                x0, x1 = previous
-            boxes[cp] = previous = (x0, x1)
-        return boxes
-
-
-RowKey = tuple[int, tuple[SentenceRef, ...], tuple[SentenceRef, ...]]
-
-
-@dataclass
-class RowGeometry:
-    """A row laid out at one width: both cells' sentence blocks and the row height."""
-
-    blocks: dict[Side, list[SentenceBlock]]
-    height: float
-
-
-@dataclass(frozen=True)
-class Hit:
-    """Where a point falls in the text: row, side, block, line and the local x."""
-
-    row: int
-    side: Side
-    block: int
-    line: int
-    x: float
-
-    def order(self) -> tuple[int, int, int]:
-        """Return the reading-order key of the hit's line."""
-        return (self.row, self.block, self.line)
-
-
-CONFIRMED = QColor("#2ca02c")
-LOW = QColor("#d62728")
-MIDDLING = QColor("#ff9f1c")
-AUTOMATIC = QColor("#9ecae1")
-
-
-def bead_colour(row: BeadRow, low: float) -> QColor:
-    """Return the status bar colour of a row: confirmed, or the automatic score's band."""
-    if row.status == "confirmed":
-        return CONFIRMED
-    if row.score is None:
-        return AUTOMATIC
-    if row.score < low:
-        return LOW
-    return MIDDLING if row.score < (1 + low) / 2 else AUTOMATIC
 
 
 class PairView(QAbstractScrollArea):
@@ -335,13 +220,23 @@ class PairView(QAbstractScrollArea):
         y = 0.0
         row = self.verticalScrollBar().value()
         self._placed = []
-        while y < height and row < self.model.rowCount():
-            geometry = self.row_geometry(row)
-            self._paint_row(painter, row, y, geometry, palette)
-            self._placed.append((row, y, geometry))
-            y += geometry.height
-            row += 1
-        painter.end()
+        try:
+            while y < height and row < self.model.rowCount():
+                geometry = self.row_geometry(row)
+                self._paint_row(painter, row, y, geometry, palette)
+                self._placed.append((row, y, geometry))
+                y += geometry.height
+                row += 1
+        except StoreError as exc:  # rows not fetched (the server away): say so where they go
+            painter.setPen(palette.color(QPalette.ColorRole.Text))
+            painter.drawText(
+                QRectF(12, y + 12, self.viewport().width() - 24, max(0.0, height - y - 24)),
+                int(Qt.AlignmentFlag.AlignHCenter | Qt.TextFlag.TextWordWrap),
+                f"These rows cannot be shown now: {exc}",
+            )
+            QTimer.singleShot(RETRY_PAINT_MS, self.viewport().update)
+        finally:
+            painter.end()  # a painter left open when an exception escapes crashes Qt later
 
     def _paint_row(
         self, painter: QPainter, row: int, y: float, geometry: RowGeometry, palette: QPalette
@@ -413,7 +308,7 @@ class PairView(QAbstractScrollArea):
                 continue
             lo = block.units.to_utf16(max(h.start, start) - start)
             hi = block.units.to_utf16(min(h.end, end) - start)
-            for left, right, line in _glyph_spans(block.layout, lo, hi):
+            for left, right, line in glyph_spans(block.layout, lo, hi):
                 x, y = origin.x() + left, origin.y() + line.y()
                 if h.underline is not None:
                     painter.fillRect(

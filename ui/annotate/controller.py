@@ -37,7 +37,7 @@ from annotator.suggestions import Suggestion, build_known_links, suggest_counter
 from annotator.text.arabic import trim_whitespace
 from annotator.text.matching import find_occurrences
 from ui.actions import Actions
-from ui.pair_view import Highlight
+from ui.pair_layout import Highlight
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow

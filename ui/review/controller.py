@@ -36,7 +36,7 @@ from annotator.review.gold import (
 from annotator.review.places import NOBODY, Place, Version, merge
 from annotator.review.roles import identity_name, is_reviewer
 from ui.actions import Actions
-from ui.pair_view import Highlight
+from ui.pair_layout import Highlight
 from ui.review.agreement_view import AgreementDialog
 
 if TYPE_CHECKING:
