@@ -49,7 +49,7 @@ class StoreWatch(QObject):
 
         try:
             listener = self.window.store.engine.raw_connection()
-        except DBAPIError:
+        except (DBAPIError, psycopg.Error):  # the pool lets the driver's own error through
             return False
         try:
             listener.driver_connection.autocommit = True
