@@ -26,6 +26,7 @@ from annotator.model import (
     Side,
 )
 from annotator.store.invariants import check_layer_alignment
+from annotator.store.serialize import serialize
 
 Span = tuple[int, int]
 
@@ -152,6 +153,7 @@ def copy_layer(
 
 def ensure_annotator_layer(session: Session, pair: DocumentPair, annotator: Annotator) -> Layer:
     """Return the annotator's layer of the pair, created from the automatic layer on first use."""
+    serialize(session, "layers", pair.id)  # two windows opening it at once: one creates it
     layer = find_layer(session, pair, LayerKind.ANNOTATOR, annotator)
     if layer is not None:
         return layer
@@ -167,6 +169,13 @@ def ensure_annotator_layer(session: Session, pair: DocumentPair, annotator: Anno
         copied_from="automatic",
     )
     return layer
+
+
+def ensure_gold_layer(session: Session, pair: DocumentPair) -> Layer:
+    """Return the pair's gold layer, created empty on first use (once, however many ask)."""
+    serialize(session, "layers", pair.id)
+    gold = find_layer(session, pair, LayerKind.GOLD)
+    return gold if gold is not None else new_layer(session, pair, LayerKind.GOLD)
 
 
 @dataclass(frozen=True)

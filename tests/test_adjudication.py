@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -55,12 +56,12 @@ class Team:
 
 
 @pytest.fixture
-def team(tmp_path: Path) -> Team:
+def team(new_store: Callable[[str], str]) -> Team:
     """Rania reviews; Alice and Bob annotate the seed pair (each from the automatic proposal)."""
     from annotator.importing import import_pairs
     from annotator.pairing import PairFiles
 
-    store = Store.open(tmp_path / "team.sqlite3")
+    store = Store.open(new_store("team"))
     with store.write() as session:
         project = create_project(session, "news", "en", "ar", "Rania")
         import_pairs(session, project, [PairFiles("seed", Path(SEED_EN), Path(SEED_AR))], "Rania")
@@ -187,7 +188,7 @@ def test_quorum_takes_the_majority_and_refuses_a_minority() -> None:
 
 def test_review_from_the_command_line(team: Team, capsys: pytest.CaptureFixture[str]) -> None:
     _differ(team)
-    db = str(team.store.engine.url.database)
+    db = team.store.engine.url.render_as_string(hide_password=False)
     code, out, err = run(capsys, "--db", db, "--as", "Rania", "review", "start", "1")
     assert code == 0, err
     assert "6 place(s) of disagreement" in out and "6 open, 0 decided" in out, out

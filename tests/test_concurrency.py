@@ -15,9 +15,10 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-from annotator.layers import ensure_annotator_layer
-from annotator.model import Annotator, DocumentPair, Mention
+from annotator.layers import ensure_annotator_layer, ensure_gold_layer
+from annotator.model import Annotator, DocumentPair, Layer, Mention
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 from annotator.store.invariants import check_layer_alignment
@@ -106,3 +107,42 @@ def test_two_first_opens_under_one_new_name_make_one_annotator(store: Store, db_
         with store.read() as session:
             found = session.scalars(select(Annotator.name).where(Annotator.name == name)).all()
         assert found == [name]
+
+
+@pytest.mark.parametrize("kind", ["annotator", "gold"])
+def test_a_layer_made_twice_at_once_is_made_once(
+    store: Store, seed_pair_id: int, kind: str
+) -> None:
+    """Two windows open a pair for one annotator (or start its gold) at the same moment."""
+    import threading
+    import time
+
+    def ensure(session: Session) -> int:
+        pair = session.get(DocumentPair, seed_pair_id)
+        assert pair is not None
+        if kind == "gold":
+            return ensure_gold_layer(session, pair).id
+        return ensure_annotator_layer(session, pair, get_or_create_annotator(session, "Alice")).id
+
+    with store.write() as session:
+        get_or_create_annotator(session, "Alice")
+    second: list[object] = []
+
+    def other_window() -> None:
+        try:
+            with store.write() as session:
+                second.append(ensure(session))
+        except Exception as exc:  # reported below, with its type
+            second.append(exc)
+
+    with store.write() as session:
+        first = ensure(session)  # made, not yet committed, when the other window asks
+        thread = threading.Thread(target=other_window)
+        thread.start()
+        time.sleep(0.5)
+        assert thread.is_alive()  # the other waits (SQLite: for the store, server: for the lock)
+    thread.join(timeout=20)
+    assert second == [first]
+    with store.read() as session:
+        kinds = session.scalars(select(Layer.kind).where(Layer.pair_id == seed_pair_id)).all()
+    assert sorted(kinds) == sorted(["automatic", kind])

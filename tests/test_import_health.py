@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,9 +39,12 @@ def test_suspicion_counts_low_score_and_one_sided_beads() -> None:
 
 
 def test_a_wrong_partner_file_is_flagged_and_the_right_one_is_not(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], qtbot: QtBot
+    new_store: Callable[[str], str],
+    capsys: pytest.CaptureFixture[str],
+    qtbot: QtBot,
+    tmp_path: Path,
 ) -> None:
-    db = str(tmp_path / "store.sqlite3")
+    db = new_store("store")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     code, _, err = run(capsys, "--db", db, "import", SEED_EN, SEED_AR)
     assert code == 0 and "suspicious" not in err

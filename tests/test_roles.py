@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,9 @@ pytestmark = pytest.mark.both_engines  # the store tests run on SQLite and Postg
 
 
 @pytest.fixture
-def team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+def team(new_store: Callable[[str], str], capsys: pytest.CaptureFixture[str]) -> str:
     """Rania creates the project (so reviews it); Alice and Bob annotate the seed pair."""
-    db = str(tmp_path / "team.sqlite3")
+    db = new_store("team")
     assert run(capsys, "--db", db, "--as", "Rania", "init", "news", "-s", "en", "-t", "ar")[0] == 0
     assert run(capsys, "--db", db, "--as", "Rania", "import", SEED_EN, SEED_AR)[0] == 0
     for name in ("Alice", "Bob"):

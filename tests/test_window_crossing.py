@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
 
 import pytest
 from PySide6.QtCore import Qt
@@ -28,11 +27,11 @@ GOLD_002 = MAC / "intertext" / "dev-anno.002_zh.002_en.xml"
 
 @pytest.fixture
 def crossing_window(
-    tmp_path: Path,
+    new_store: Callable[[str], str],
     qtbot: QtBot,
     settings: Settings,  # noqa: F811
 ) -> Iterator[tuple[MainWindow, Store]]:
-    db = str(tmp_path / "mac.sqlite3")
+    db = new_store("mac")
     assert main(["--db", db, "init", "mac", "-s", "zh", "-t", "en"]) == 0
     assert main(["--db", db, "import", str(GOLD_002), "--layer", "Alice"]) == 0
     assert main(["--db", db, "--as", "Alice", "reopen", "1"]) == 0  # imported work is done

@@ -189,7 +189,7 @@ def test_reviewing_a_pair_nobody_annotated_says_so_and_creates_no_empty_gold(
     qtbot.keyClick(w.view, Qt.Key.Key_R, CTRL_SHIFT)
     assert "no annotator has worked on this pair yet" in w.statusBar().currentMessage()
     assert w.review.gold_id is None and golds() == 0
-    db = str(team.store.engine.url.database)
+    db = team.store.engine.url.render_as_string(hide_password=False)
     code, _, err = run(capsys, "--db", db, "--as", "Rania", "review", "start", "1")
     assert code == 2 and "no annotator has worked on this pair yet" in err and golds() == 0
     team.tag("Alice", "source", "Lloyd Austin", "PER")  # one annotator's work: nothing to dispute

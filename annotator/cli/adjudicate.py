@@ -26,14 +26,14 @@ ProjectOpt = Annotated[str | None, typer.Option("--project", "-p", help="Project
 
 
 def _gold(session: Session, pair: DocumentPair, create: bool) -> Layer:
-    from annotator.layers import find_layer, new_layer
+    from annotator.layers import ensure_gold_layer, find_layer
     from annotator.model import LayerKind
 
+    if create:
+        return ensure_gold_layer(session, pair)
     gold = find_layer(session, pair, LayerKind.GOLD)
     if gold is None:
-        if not create:
-            raise InputError(f"pair {pair.id} has no gold yet: `annotator review start {pair.id}`")
-        gold = new_layer(session, pair, LayerKind.GOLD)
+        raise InputError(f"pair {pair.id} has no gold yet: `annotator review start {pair.id}`")
     return gold
 
 

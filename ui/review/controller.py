@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem
 
 from annotator.errors import AnnotatorError
 from annotator.gc_pause import without_gc_pauses
-from annotator.layers import find_layer, new_layer
+from annotator.layers import ensure_gold_layer, find_layer
 from annotator.model import DocumentPair, Layer, LayerKind, Side
 from annotator.review.adjudication import MANUAL, NONE, Decide, StartGold
 from annotator.review.agreement import LayerData, read_layer
@@ -118,8 +118,7 @@ class ReviewController:
                 if fresh and not names:  # an empty gold would show nothing and help nobody
                     window.statusBar().showMessage(NOBODY, 8000)
                     return
-                if gold is None:
-                    gold = new_layer(session, pair, LayerKind.GOLD)
+                gold = ensure_gold_layer(session, pair)  # once, if two reviewers start it
                 gold_id, pair_id = gold.id, pair.id
         except AnnotatorError as exc:
             window.statusBar().showMessage(f"refused: {exc}", 8000)
