@@ -74,6 +74,15 @@ def db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
+def empty_db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str:
+    """A location with nothing in it yet (no schema): a SQLite path or a new server database."""
+    if engine == "postgres":
+        server: PostgresServer = request.getfixturevalue("pg_server")
+        return server.empty_database()
+    return str(db_path)
+
+
+@pytest.fixture
 def new_store(engine: str, tmp_path: Path, request: pytest.FixtureRequest) -> Callable[[str], str]:
     """Return a maker of new, empty store locations (by name) on the engine under test."""
     server: PostgresServer | None = (

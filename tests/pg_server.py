@@ -127,6 +127,12 @@ class PostgresServer:
         self.execute(f"CREATE DATABASE {name} TEMPLATE {template or self.template_name()}")
         return self.url(name)
 
+    def empty_database(self) -> str:
+        """Return the URL of a new database with no schema at all."""
+        name = f"e{next(self.names)}"
+        self.execute(f"CREATE DATABASE {name}")
+        return self.url(name)
+
     def stop(self) -> None:
         """Stop the server and remove its files."""
         try:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,8 @@ from tests.conftest import REPO, SEED_AR, SEED_EN
 from tests.test_cli import run
 from ui.main_window import MainWindow
 from ui.settings import Settings
+
+pytestmark = pytest.mark.both_engines  # the store parts on SQLite and on PostgreSQL
 
 MERGES = ["[4, 5]:[3]", "[6, 7]:[4]"]
 SEED_GOLD = [
@@ -102,9 +104,11 @@ def test_presegmented_files_get_n_to_m_beads_from_the_cli(
 
 
 def test_presegmented_import_stores_n_to_m_beads(
-    presegmented: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    presegmented: tuple[Path, Path],
+    new_store: Callable[[str], str],
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
-    db = str(tmp_path / "store.sqlite3")
+    db = new_store("store")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     code, out, _ = run(capsys, "--db", db, "import", *presegmented, "--presegmented")
     assert code == 0 and "imported pair 1 'seed'" in out
@@ -203,9 +207,12 @@ def main_ok(args: list[str]) -> bool:
 
 @pytest.fixture
 def presegmented_window(
-    presegmented: tuple[Path, Path], tmp_path: Path, qtbot: QtBot
+    presegmented: tuple[Path, Path],
+    tmp_path: Path,
+    qtbot: QtBot,
+    new_store: Callable[[str], str],
 ) -> Iterator[tuple[MainWindow, Store]]:
-    db = str(tmp_path / "window.sqlite3")
+    db = new_store("window")
     assert main_ok(["--db", db, "init", "news", "-s", "en", "-t", "ar"])
     assert main_ok(["--db", db, "import", *map(str, presegmented), "--presegmented"])
     store = Store.open(db)
@@ -242,7 +249,9 @@ def test_realign_in_the_window_proposes_n_to_m_beads_on_a_presegmented_pair(
     assert all(merge in beads for merge in MERGES), beads
 
 
-def test_folders_with_other_suffixes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_folders_with_other_suffixes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
+) -> None:
     folder = tmp_path / "corpus"
     folder.mkdir()
     (folder / "n1.eng").write_text("The war began.\nIt goes on.\n", "utf-8")
@@ -253,7 +262,7 @@ def test_folders_with_other_suffixes(tmp_path: Path, capsys: pytest.CaptureFixtu
     out_dir = tmp_path / "out"
     code, _, _ = run(capsys, "align", folder, "-o", out_dir, *args, "--suffixes", "eng,ara")
     assert code == 0 and (tmp_path / "out" / "n1.beads").read_text() == "[0]:[0]\n[1]:[1]\n"
-    db = str(tmp_path / "s.sqlite3")
+    db = new_store("s")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     code, out, _ = run(capsys, "--db", db, "import", folder, "--suffixes", ".eng,.ara")
     assert code == 0 and "imported pair 1 'n1'" in out

@@ -13,13 +13,16 @@ from annotator.model import Base
 from annotator.store import Store
 from annotator.store.engine import create_store_engine, resolve_location
 from annotator.store.migrate import SCHEMA_HEAD, head_revision, upgrade_store
+from tests.pg_server import PostgresServer
+
+pytestmark = pytest.mark.both_engines
 
 
-def test_empty_store_is_migrated_to_head(db_path: Path) -> None:
-    store = Store.open(db_path)
+def test_empty_store_is_migrated_to_head(empty_db_url: str) -> None:
+    store = Store.open(empty_db_url)
     assert store.migration.before is None and store.migration.after == head_revision()
     store.close()
-    again = Store.open(db_path)
+    again = Store.open(empty_db_url)
     assert not again.migration.changed
     again.close()
 
@@ -34,10 +37,10 @@ def test_migrated_schema_matches_the_model(store: Store) -> None:
     assert diff == []
 
 
-def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
-    engine = create_store_engine(resolve_location(db_path))
-    upgrade_store(engine, target="0001")
-    with engine.begin() as conn:
+def test_older_store_keeps_its_data_and_children(empty_db_url: str, engine: str) -> None:
+    old = create_store_engine(resolve_location(empty_db_url))
+    upgrade_store(old, target="0001")
+    with old.begin() as conn:
         conn.execute(
             text(
                 "INSERT INTO projects (id, name, source_lang, target_lang, label_schema, "
@@ -75,18 +78,18 @@ def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
             text(
                 "INSERT INTO mentions (id, layer_id, side, start_char, end_char, label, "
                 "surface, no_counterpart, created_at) VALUES "
-                "(7, 1, 'source', 0, 2, 'MISC', 'Hi', 0, 'x'), "
-                "(9, 1, 'target', 0, 5, 'MISC', 'مرحبا', 0, 'x')"
+                "(7, 1, 'source', 0, 2, 'MISC', 'Hi', false, '2026-01-01'), "
+                "(9, 1, 'target', 0, 5, 'MISC', 'مرحبا', false, '2026-01-01')"
             )
         )
         conn.execute(
             text(
                 "INSERT INTO links (layer_id, source_mention_id, target_mention_id, created_at) "
-                "VALUES (1, 7, 9, 'x')"
+                "VALUES (1, 7, 9, '2026-01-01')"
             )
         )
-    engine.dispose()
-    store = Store.open(db_path)
+    old.dispose()
+    store = Store.open(empty_db_url)
     assert store.migration.before == "0001" and store.migration.after == head_revision()
     with store.engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM segments")).scalar() == 2
@@ -99,15 +102,17 @@ def test_older_store_keeps_its_data_and_children(db_path: Path) -> None:
         assert conn.execute(
             text("SELECT source_mention_id, target_mention_id FROM links")
         ).all() == [(7, 9)]
-        assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
-        schema = conn.execute(
-            text("SELECT sql FROM sqlite_master WHERE name = 'mentions'")
-        ).scalar()
-        assert "AUTOINCREMENT" in schema and "ck_mentions_range" in schema
-        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        if engine == "sqlite":  # how SQLite rebuilt the tables: keys checked, constraints kept
+            assert conn.execute(text("PRAGMA foreign_key_check")).all() == []
+            schema = conn.execute(
+                text("SELECT sql FROM sqlite_master WHERE name = 'mentions'")
+            ).scalar()
+            assert "AUTOINCREMENT" in schema and "ck_mentions_range" in schema
+            assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
     store.close()
 
 
+@pytest.mark.sqlite_only  # byte for byte; the server's version follows
 def test_store_from_a_newer_version_is_refused_untouched(db_path: Path) -> None:
     Store.open(db_path).close()
     con = sqlite3.connect(db_path)
@@ -121,6 +126,7 @@ def test_store_from_a_newer_version_is_refused_untouched(db_path: Path) -> None:
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only  # a file; the server's version follows
 def test_foreign_database_is_refused(db_path: Path) -> None:
     con = sqlite3.connect(db_path)
     con.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
@@ -144,3 +150,25 @@ def test_short_or_foreign_files_are_never_taken_over(db_path: Path, content: byt
     with pytest.raises(StoreError, match="not a SQLite database"):
         Store.open(db_path)
     assert db_path.read_bytes() == content
+
+
+def test_a_server_database_newer_or_foreign_is_refused_untouched(pg_server: PostgresServer) -> None:
+    newer = pg_server.database()
+    with create_store_engine(newer).begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    with pytest.raises(StoreError, match="newer than this version of annotator"):
+        Store.open(newer)
+    with create_store_engine(newer).connect() as conn:
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).all() == [
+            ("9999_future",)
+        ]
+    foreign = pg_server.empty_database()
+    with create_store_engine(foreign).begin() as conn:
+        conn.execute(text("CREATE TABLE invoices (id integer PRIMARY KEY)"))
+    with pytest.raises(StoreError, match=r"other tables \(invoices\).*not an annotator store"):
+        Store.open(foreign)
+    with create_store_engine(foreign).connect() as conn:
+        tables = conn.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars()
+        assert list(tables) == ["invoices"]  # nothing of ours was created

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,14 @@ from annotator.store import Store
 from tests.conftest import SEED_AR, SEED_EN
 from tests.test_cli import run
 
+pytestmark = pytest.mark.both_engines
+
 
 @pytest.fixture
-def two_pairs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
-    db = str(tmp_path / "store.sqlite3")
+def two_pairs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], new_store: Callable[[str], str]
+) -> str:
+    db = new_store("store")
     assert run(capsys, "--db", db, "init", "news", "-s", "en", "-t", "ar")[0] == 0
     assert run(capsys, "--db", db, "import", SEED_EN, SEED_AR)[0] == 0
     (tmp_path / "b.en.txt").write_text("The war began.", "utf-8")
