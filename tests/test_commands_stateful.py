@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from pathlib import Path
 
 import pytest
 from hypothesis import Phase, settings
@@ -36,6 +35,8 @@ from annotator.model import Annotator, DocumentPair, Layer, Link, Mention
 from annotator.projects import get_or_create_annotator
 from annotator.store import Store
 
+pytestmark = pytest.mark.both_engines
+
 MentionState = tuple[str, int, int, str, bool]  # side, start, end, label, no_counterpart
 State = tuple[dict[int, MentionState], dict[int, tuple[int, int]]]  # mentions, links
 SIDES = ("source", "target")
@@ -58,7 +59,7 @@ class EditorMachine(RuleBasedStateMachine):
     id), and restoring such an id must be refused as a conflict.
     """
 
-    def __init__(self, db_path: Path, alice: tuple[int, Annotator], bob: tuple[int, Annotator]):
+    def __init__(self, db_path: str, alice: tuple[int, Annotator], bob: tuple[int, Annotator]):
         super().__init__()
         self.db_path = db_path
         self.layer_id, self.bob_layer_id = alice[0], bob[0]
@@ -336,7 +337,7 @@ class EditorMachine(RuleBasedStateMachine):
 
 
 def test_random_edit_sessions_match_the_model(
-    store: Store, seed_pair_id: int, db_path: Path
+    store: Store, seed_pair_id: int, db_url: str
 ) -> None:
     layers = []
     with store.write() as session:
@@ -345,7 +346,7 @@ def test_random_edit_sessions_match_the_model(
             person = get_or_create_annotator(session, name)
             layers.append((ensure_annotator_layer(session, pair, person).id, person))
     run_state_machine_as_test(
-        lambda: EditorMachine(db_path, layers[0], layers[1]),
+        lambda: EditorMachine(db_url, layers[0], layers[1]),
         # No shrinking: each step is a committed transaction, and shrinking a failure took
         # five minutes; the failing run's (at most 25) steps are printed as they are.
         settings=settings(
