@@ -64,22 +64,23 @@ def engine(request: pytest.FixtureRequest) -> str:
     return str(getattr(request, "param", "sqlite"))
 
 
+def _location(engine: str, db_path: Path, request: pytest.FixtureRequest, empty: bool) -> str:
+    if engine == "sqlite":
+        return str(db_path)
+    server: PostgresServer = request.getfixturevalue("pg_server")
+    return server.empty_database() if empty else server.database()
+
+
 @pytest.fixture
 def db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str:
     """Where the test's store lives: a SQLite file, or a new database on the test server."""
-    if engine == "postgres":
-        server: PostgresServer = request.getfixturevalue("pg_server")
-        return server.database()
-    return str(db_path)
+    return _location(engine, db_path, request, empty=False)
 
 
 @pytest.fixture
 def empty_db_url(engine: str, db_path: Path, request: pytest.FixtureRequest) -> str:
     """A location with nothing in it yet (no schema): a SQLite path or a new server database."""
-    if engine == "postgres":
-        server: PostgresServer = request.getfixturevalue("pg_server")
-        return server.empty_database()
-    return str(db_path)
+    return _location(engine, db_path, request, empty=True)
 
 
 @pytest.fixture

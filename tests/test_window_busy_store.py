@@ -14,6 +14,7 @@ from annotator.demo import ensure_demo_project
 from annotator.model import DocumentPair
 from annotator.store import Store
 from tests.test_window import AR, EN, mentions, settings, tag  # noqa: F401 (fixture)
+from tests.ui_helpers import open_window
 from ui.main_window import MainWindow
 from ui.settings import Settings
 from ui.store_wait import WINDOW_BUSY_TIMEOUT_MS
@@ -28,13 +29,7 @@ def busy_window(
     settings: Settings,  # noqa: F811
 ) -> Iterator[tuple[MainWindow, Store]]:
     store = Store.open(db_url, busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)  # as ui.app opens it
-    pair_id = ensure_demo_project(store, "tester")
-    window = MainWindow(store, "Alice", settings)
-    qtbot.addWidget(window)
-    window.resize(1700, 1000)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_pair(pair_id)
+    window = open_window(qtbot, store, "Alice", settings, ensure_demo_project(store, "tester"))
     yield window, store
     window.pending.commands.clear()
     store.close()

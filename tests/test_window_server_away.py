@@ -19,8 +19,7 @@ from annotator.projects import create_project
 from annotator.store import Store
 from tests.pg_server import PostgresServer, find_binaries
 from tests.test_window import span
-from tests.ui_helpers import drag
-from ui.main_window import MainWindow
+from tests.ui_helpers import drag, open_window
 from ui.pair_model import CHUNK
 from ui.settings import Settings
 from ui.store_wait import WINDOW_BUSY_TIMEOUT_MS
@@ -47,12 +46,7 @@ def test_edits_wait_for_the_server_and_nothing_escapes(
     store = Store.open(own_server.database(), busy_timeout_ms=WINDOW_BUSY_TIMEOUT_MS)
     pair_id = ensure_demo_project(store, "tester")
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(store, "Alice", settings)
-    qtbot.addWidget(window)
-    window.resize(1700, 1000)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_pair(pair_id)
+    window = open_window(qtbot, store, "Alice", settings, pair_id)
     uncaught = Uncaught(window)
     monkeypatch.setattr(sys, "excepthook", uncaught)
     assert window.view is not None
@@ -99,12 +93,7 @@ def test_rows_not_fetched_say_why_and_appear_when_it_is_back(
         pair_id = import_pairs(session, project, [PairFiles("long", english, arabic)],
                                "tester").imported[0][0]  # fmt: skip
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    window = MainWindow(store, "Alice", settings)
-    qtbot.addWidget(window)
-    window.resize(1700, 1000)
-    window.show()
-    qtbot.waitExposed(window)
-    window.open_pair(pair_id)
+    window = open_window(qtbot, store, "Alice", settings, pair_id)
     view = window.view
     assert view is not None and view.model.rowCount() == rows
     escaped: list[BaseException] = []

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QPoint, QRectF, Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from annotator.model import Side
+from annotator.store import Store
 from ui.pair_view import PairView
+from ui.settings import Settings
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 
 def _inside(rect: QRectF, from_right: bool) -> QPoint:
@@ -58,3 +65,19 @@ def drag(
     qtbot.mouseMove(viewport, QPoint((p1.x() + p2.x()) // 2, (p1.y() + p2.y()) // 2))
     qtbot.mouseMove(viewport, p2)
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, modifier, p2)
+
+
+def open_window(
+    qtbot: QtBot, store: Store, name: str, settings: Settings, pair_id: int | None = None
+) -> MainWindow:
+    """Show a full-size window of `name` on the store (with a pair open), as a user sees it."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(store, name, settings)
+    qtbot.addWidget(window)
+    window.resize(1700, 1000)
+    window.show()
+    qtbot.waitExposed(window)
+    if pair_id is not None:
+        window.open_pair(pair_id)
+    return window
