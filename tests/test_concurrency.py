@@ -139,7 +139,7 @@ def test_a_layer_made_twice_at_once_is_made_once(
         first = ensure(session)  # made, not yet committed, when the other window asks
         thread = threading.Thread(target=other_window)
         thread.start()
-        time.sleep(0.5)
+        time.sleep(0.5)  # time for it to ask: it must then be waiting, not done or failed
         assert thread.is_alive()  # the other waits (SQLite: for the store, server: for the lock)
     thread.join(timeout=20)
     assert second == [first]
